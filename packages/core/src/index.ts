@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './random';
+export * from './types';
+export * from './leak-guard';

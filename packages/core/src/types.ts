@@ -1,0 +1,75 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from './random';
+
+/** JSON-serializable values (configs, iterator state, checkpoint metadata). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** One batch of training data. `x` is the data, `y` optional labels (int32 class ids). */
+export interface Batch {
+  readonly x: tf.Tensor;
+  readonly y?: tf.Tensor;
+}
+
+/**
+ * The one iterator interface every dataset offers and the Trainer consumes.
+ * `next()` hands ownership of the batch's tensors to the caller, who disposes
+ * them (the Trainer does so after each step). The state is plain JSON so a
+ * checkpoint can store it and a resumed run sees the same batches.
+ */
+export interface BatchIterator {
+  next(): Batch;
+  readonly batchSize: number;
+  readonly batchesPerEpoch: number;
+  getState(): JsonValue;
+  setState(state: JsonValue): void;
+}
+
+/** What a step gets besides its batch. */
+export interface StepContext {
+  /** Zero-based index of this step in the run (continues across resumes). */
+  readonly step: number;
+  /** The run's generator for latent draws, noise and interpolation weights; checkpointed. */
+  readonly rng: Rng;
+}
+
+/** Scalar results of one step, keyed like `loss/generator`, `penalty/gradient`. */
+export type StepMetrics = Record<string, number>;
+
+/**
+ * One piece of state a checkpoint saves and restores: a model weight, a
+ * non-trainable buffer (batch-norm statistics, spectral-norm vectors), an EMA copy.
+ * tfjs-layers `LayerVariable`s and `tf.Variable`s adapt to this (see `stateOfVariables`).
+ */
+export interface StateVariable {
+  readonly name: string;
+  read(): tf.Tensor;
+  write(value: tf.Tensor): void;
+}
+
+/**
+ * Anything the Trainer can train: GANs (the strategies' GAN step) and explicit
+ * models (VAE, PixelCNN, WaveNet) alike.
+ */
+export interface TrainableModel {
+  /** Short model kind, stored in checkpoints and checked on load, e.g. `gan/dcgan` or `vae`. */
+  readonly kind: string;
+  /** One optimization step. Must leave `tf.memory().numTensors` unchanged. */
+  trainStep(batch: Batch, context: StepContext): StepMetrics | Promise<StepMetrics>;
+  /** Every variable a checkpoint must hold to resume exactly (optimizer slots excluded). */
+  stateVariables(): StateVariable[];
+  /** The optimizers by role (`generator`, `discriminator`, `model`); their slots are checkpointed. */
+  optimizers(): Record<string, tf.Optimizer>;
+  /** Draws `count` samples for sample-image callbacks; images are NHWC in [-1, 1]. Optional. */
+  sample?(count: number, rng: Rng): tf.Tensor;
+  /** The configuration that rebuilds this model; stored in checkpoints. */
+  config(): JsonObject;
+}
+
+/** Variables with a name and read/write, as `tf.Variable` and tfjs-layers' `LayerVariable` have. */
+export interface VariableLike {
+  readonly name: string;
+  read?(): tf.Tensor;
+  write?(value: tf.Tensor): unknown;
+  assign?(value: tf.Tensor): void;
+}
