@@ -1,1 +1,2 @@
-export {};
+export * from './sample-matrix';
+export * from './mode-coverage';
