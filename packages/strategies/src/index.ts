@@ -1,1 +1,2 @@
-export {};
+export * from './spectral-norm';
+export { stopGradient } from './stop-gradient';
