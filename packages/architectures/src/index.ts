@@ -1,1 +1,9 @@
-export {};
+export * from './conditional-batch-norm';
+export * from './modulated-conv2d';
+export * from './noise-injection';
+export * from './pixel-norm';
+export * from './constant-input';
+export * from './style-average';
+export * from './downsample2x';
+export * from './global-sum-pooling';
+export * from './maxout';
