@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv, type ConvPadding } from './conv-lowering';
+
+/** Kernel names that {@link registerWasmTrainingKernels} provides on the `wasm` backend. */
+export const WASM_TRAINING_KERNELS = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'UnsortedSegmentSum',
+  'Conv2D',
+  'FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2D',
+] as const;
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+const stockKernels = new Map<string, tf.KernelConfig>();
+let registered = false;
+
+/** Inputs reach kernels as tensors when called through ops; wrap a bare TensorInfo just in case. */
+function asTensor<T extends tf.Tensor>(info: tf.TensorInfo, created: tf.Tensor[]): T {
+  if ((info as tf.Tensor).rank !== undefined) return info as T;
+  const tensor = tf.engine().makeTensorFromTensorInfo(info) as T;
+  created.push(tensor);
+  return tensor;
+}
+
+function withInputs<T>(run: (created: tf.Tensor[]) => T): T {
+  const created: tf.Tensor[] = [];
+  try {
+    return run(created);
+  } finally {
+    for (const tensor of created) tensor.dispose();
+  }
+}
+
+function conv2dBackpropFilterKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  return withInputs((created) => {
+    const x = asTensor<tf.Tensor4D>(inputs.x as tf.TensorInfo, created);
+    const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo, created);
+    return conv2dBackpropFilterViaConv(x, dy, filterShape, strides, pad as ConvPadding, dimRoundingMode, dataFormat);
+  });
+}
+
+function conv2dBackpropInputKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  return withInputs((created) => {
+    const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo, created);
+    const filter = asTensor<tf.Tensor4D>(inputs.filter as tf.TensorInfo, created);
+    return conv2dBackpropInputViaConv(dy, filter, inputShape, strides, pad as ConvPadding, dimRoundingMode, dataFormat);
+  });
+}
+
+/** Segment sums as a one-hot matrix product (the gradient of `tf.gather`, e.g. for label embeddings). */
+function unsortedSegmentSumKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  return withInputs((created) => {
+    const x = asTensor<tf.Tensor>(inputs.x as tf.TensorInfo, created);
+    const segmentIds = asTensor<tf.Tensor>(inputs.segmentIds as tf.TensorInfo, created);
+    return tf.tidy(() => {
+      const rows = segmentIds.size;
+      const flatIds = tf.reshape(segmentIds, [rows]);
+      const restShape = x.shape.slice(segmentIds.rank);
+      const values = tf.reshape(tf.cast(x, 'float32'), [rows, -1]);
+      // Out-of-range (e.g. negative) ids get an all-zero one-hot row and are dropped, as in TensorFlow.
+      const oneHot = tf.cast(tf.oneHot(tf.cast(flatIds, 'int32'), numSegments), 'float32');
+      const sums = tf.matMul(oneHot, values, true, false);
+      const shaped = tf.reshape(sums, [numSegments, ...restShape]);
+      return x.dtype === 'float32' ? shaped : tf.cast(shaped, x.dtype);
+    });
+  });
+}
+
+const replacements: Record<string, tf.KernelFunc> = {
+  Conv2DBackpropFilter: conv2dBackpropFilterKernel as tf.KernelFunc,
+  Conv2DBackpropInput: conv2dBackpropInputKernel as tf.KernelFunc,
+  UnsortedSegmentSum: unsortedSegmentSumKernel as tf.KernelFunc,
+};
+
+/** Forward conv kernels whose stock wasm version gives zeros for 'same' padding when the stride exceeds the filter. */
+const SAME_PADDING_FIXES = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'] as const;
+
+/**
+ * Wraps a stock conv kernel so that `pad: 'same'` reaches it as the equivalent explicit padding.
+ * Stock XNNPACK-based wasm convs mishandle 'same' when stride > filter size (they return zeros,
+ * e.g. a 2x2 filter with stride 3); explicit padding computes the same windows correctly.
+ */
+function explicitSamePadding(stock: tf.KernelConfig, depthwise: boolean): tf.KernelFunc {
+  return (args) => {
+    const attrs = args.attrs as unknown as { strides: number | [number, number]; dilations?: number | [number, number]; pad: unknown; dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: string };
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const channelsLast = attrs.dataFormat === undefined || attrs.dataFormat === 'NHWC';
+    if (attrs.pad !== 'same' || !channelsLast) return stock.kernelFunc(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      attrs.dilations ?? 1,
+      'same',
+      attrs.dimRoundingMode,
+      depthwise,
+      'channelsLast',
+    );
+    const { top, bottom, left, right } = info.padInfo;
+    const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    return stock.kernelFunc({ ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap });
+  };
+}
+
+/**
+ * Registers on the `wasm` backend the kernels that training needs and stock tfjs-backend-wasm
+ * lacks or runs slowly: `Conv2DBackpropFilter` (missing: conv nets cannot train), a fast
+ * `Conv2DBackpropInput` (also `conv2dTranspose`; the stock one is ~9x slower than an equal-size
+ * `conv2d`) and `UnsortedSegmentSum` (gradient of `tf.gather`, e.g. embeddings), all lowered to
+ * forward wasm ops so they match the cpu backend to float32 rounding. It also wraps the stock
+ * forward convs (`Conv2D`, `FusedConv2D`, depthwise) to pass `'same'` padding explicitly: stock
+ * wasm returns zeros for `'same'` when the stride exceeds the filter size.
+ *
+ * Safe to call more than once. Call it after `@tensorflow/tfjs-backend-wasm` is imported (the
+ * conv fixes wrap its kernels); {@link initBackend} does. Returns the kernel names it provides.
+ *
+ * Example: `import '@tensorflow/tfjs-backend-wasm'; registerWasmTrainingKernels(); await tf.setBackend('wasm');`
+ */
+export function registerWasmTrainingKernels(): string[] {
+  if (!registered) {
+    for (const kernelName of WASM_TRAINING_KERNELS) {
+      const stock = tf.getKernel(kernelName, 'wasm');
+      const fix = (SAME_PADDING_FIXES as readonly string[]).includes(kernelName);
+      if (fix && stock === undefined) continue; // the wasm package is not loaded: nothing to fix
+      if (stock !== undefined) {
+        stockKernels.set(kernelName, stock);
+        tf.unregisterKernel(kernelName, 'wasm');
+      }
+      if (fix) {
+        // Keep the stock setup: it prepares the wasm function the wrapper ends up calling.
+        const kernelFunc = explicitSamePadding(stock!, kernelName.includes('Depthwise'));
+        tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, setupFunc: stock!.setupFunc });
+      } else {
+        tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: replacements[kernelName]! });
+      }
+    }
+    registered = true;
+  }
+  return WASM_TRAINING_KERNELS.filter((name) => tf.getKernel(name, 'wasm') !== undefined);
+}
+
+/**
+ * Removes the kernels added by {@link registerWasmTrainingKernels} and restores the stock wasm
+ * ones it replaced (for benchmarks that compare them). The stock kernels' setup already ran when
+ * the backend initialized, so restoring them is safe while the backend is live.
+ */
+export function unregisterWasmTrainingKernels(): void {
+  if (!registered) return;
+  for (const kernelName of WASM_TRAINING_KERNELS) {
+    const stock = stockKernels.get(kernelName);
+    const fix = (SAME_PADDING_FIXES as readonly string[]).includes(kernelName);
+    if (fix && stock === undefined) continue;
+    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    if (stock !== undefined) {
+      tf.registerKernel(stock);
+      // If the backend initialized while the stock kernel was unregistered, its setup never ran.
+      // (Read the registry directly: tf.findBackend would start initializing the backend.)
+      const backend = tf.engine().registry['wasm'];
+      if (backend !== undefined && stock.setupFunc !== undefined) stock.setupFunc(backend);
+    }
+  }
+  stockKernels.clear();
+  registered = false;
+}
+
+/** Whether {@link registerWasmTrainingKernels} is in effect. */
+export function wasmTrainingKernelsRegistered(): boolean {
+  return registered;
+}
