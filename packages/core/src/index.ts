@@ -4,3 +4,8 @@ export * from './types';
 export * from './leak-guard';
 export * from './conv-lowering';
 export * from './wasm-kernels';
+export * from './crc32';
+export * from './checkpoint';
+export * from './checkpoint-store';
+export * from './model-state';
+export * from './trainer';
