@@ -135,7 +135,7 @@ class Faulty extends TinyRegressor {
     if (context.step === this.nanAt && this.corruptOnce) {
       this.corruptOnce = false;
       const kernel = this.net.trainableWeights[0];
-      const nan = tf.fill(kernel.shape, NaN);
+      const nan = tf.fill(kernel.shape as number[], NaN);
       kernel.write(nan);
       nan.dispose();
       return { loss: NaN };
