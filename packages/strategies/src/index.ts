@@ -1,2 +1,3 @@
 export * from './spectral-norm';
 export { stopGradient } from './stop-gradient';
+export * from './gradient-penalty';
