@@ -1,1 +1,2 @@
-export {};
+export * from './parameters';
+export * from './vae';
