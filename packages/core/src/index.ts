@@ -9,3 +9,5 @@ export * from './checkpoint';
 export * from './checkpoint-store';
 export * from './model-state';
 export * from './trainer';
+export * from './progress';
+export * from './jsonl-log';

@@ -1,2 +1,4 @@
 // Node-only helpers (file system): checkpoint files, PNG files.
 export {};
+export * from './checkpoint-file';
+export * from './jsonl-file-log';
