@@ -31,7 +31,7 @@ export function checkImageShape(value: unknown, argument: string, minDoublings =
     base /= 2;
     doublings++;
   }
-  if (base < 3 || doublings < minDoublings) {
+  if (base < 3 || base > 7 || doublings < minDoublings) {
     throw new ArgumentError(
       argument,
       `a side of b * 2^k with b in 3..7 and k >= ${minDoublings} (e.g. 28, 32, 64)`,
