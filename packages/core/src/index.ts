@@ -11,3 +11,5 @@ export * from './model-state';
 export * from './trainer';
 export * from './progress';
 export * from './jsonl-log';
+export * from './image-grid';
+export * from './sample-images';

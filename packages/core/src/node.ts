@@ -2,3 +2,5 @@
 export {};
 export * from './checkpoint-file';
 export * from './jsonl-file-log';
+export * from './png';
+export * from './sample-image-files';
