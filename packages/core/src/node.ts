@@ -4,3 +4,4 @@ export * from './checkpoint-file';
 export * from './jsonl-file-log';
 export * from './png';
 export * from './sample-image-files';
+export * from './stop-on-signal';

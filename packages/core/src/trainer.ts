@@ -296,6 +296,8 @@ export class Trainer {
         this.lastMetrics = metrics;
         stepsThisRun++;
         for (const callback of callbacks) await callback.onStepEnd?.(this.completedSteps, metrics, info);
+        // Let signal handlers, timers and UI events run (a sync trainStep never yields on its own).
+        await yieldToEventLoop();
         if (store && this.completedSteps % every === 0) await saveCheckpoint();
         else if (!store && this.policy === 'rollback' && this.completedSteps % this.snapshotEvery === 0) await saveCheckpoint();
       }
@@ -357,6 +359,16 @@ export class Trainer {
     }
     return null;
   }
+}
+
+let lastYield = 0;
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  if (immediate) return new Promise((resolve) => void immediate(resolve));
+  // Browsers: setTimeout is clamped to >= 4 ms, so yield at most every 50 ms.
+  if (now() - lastYield < 50) return Promise.resolve();
+  lastYield = now();
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function now(): number {
