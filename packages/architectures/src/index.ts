@@ -15,3 +15,4 @@ export { SNGAN_RESNET_PRESET, type SnganResnet, type SnganResnetOptions, snganRe
 export * from './conditional-gan';
 export * from './auxiliary-classifier-loss';
 export * from './sample-by-class';
+export * from './style-gan';
