@@ -69,6 +69,8 @@ export interface Gan extends TrainableModel {
   readonly variant: ResolvedGanVariant;
   /** EMA of the generator weights, when enabled. */
   readonly ema: ModelEma | null;
+  /** One synchronous step: D steps, then a G step (see {@link createGan}). */
+  trainStep(batch: Batch, context: StepContext): StepMetrics;
   /** Samples from the generator (EMA weights when enabled); `labels` (class ids) for conditional models. */
   sample(count: number, rng: Rng, labels?: ArrayLike<number>): tf.Tensor;
   /** Frees the optimizers and the EMA copy (not the networks). */
