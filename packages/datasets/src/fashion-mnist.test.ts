@@ -92,12 +92,14 @@ describe('loadFashionMnist', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfgen-fashion-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     it('a truncated class file is a DataError naming the file', () => {
-      for (let label = 0; label < 10; label++) {
-        const bytes = readFileSync(join(clothes, `${label}.json`));
-        writeFileSync(join(dir, `${label}.json`), label === 3 ? bytes.subarray(0, bytes.length / 2) : bytes);
-      }
+      // Class files are read in label order, so a truncated 0.json fails first.
+      const bytes = readFileSync(join(clothes, '0.json'));
+      writeFileSync(join(dir, '0.json'), bytes.subarray(0, Math.floor(bytes.length / 2)));
       expect(() => loadFashionMnist({ split: 'test', directory: dir })).toThrow(DataError);
-      expect(() => loadFashionMnist({ split: 'test', directory: dir })).toThrow(/3\.json: expected .*at byte/);
+      expect(() => loadFashionMnist({ split: 'test', directory: dir })).toThrow(/0\.json: expected .*at byte/);
+      // A file with too few images for the split (well-formed but short) is named too.
+      writeFileSync(join(dir, '0.json'), '{"data":[[' + new Array(784).fill(0).join(',') + ']]}');
+      expect(() => loadFashionMnist({ split: 'test', directory: dir })).toThrow(/0\.json: expected 7000 images, got "1 images"/);
     });
   });
 });

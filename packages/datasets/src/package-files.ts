@@ -2,14 +2,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DataError } from '@tfgen/core';
 
-declare const require: NodeRequire | undefined;
-
 /**
  * The directory of an installed npm package (resolved from this package, so the
  * data packages that are our dependencies are found wherever pnpm/npm put them).
  */
 export function packageDirectory(name: string): string {
-  const resolver = typeof require === 'function' ? require : createRequire(import.meta.url);
+  // tsup's shims turn import.meta.url into the file URL in the CommonJS build too.
+  const resolver = createRequire(import.meta.url);
   try {
     return dirname(resolver.resolve(`${name}/package.json`));
   } catch (error) {
