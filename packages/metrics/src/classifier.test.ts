@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { DataError, Rng, withSeededRandom } from '@tfgen/core';
+import { buildClassifierModel, classifierFromSerialized, serializeClassifier, wrapClassifier, CLASSIFIER_FEATURE_SIZE } from './classifier';
+
+describe('classifier packaging', () => {
+  it('round-trips weights through the shipped float16 form with the same predictions', () => {
+    const model = withSeededRandom(new Rng(1), () => buildClassifierModel(10));
+    const original = wrapClassifier(model, 10);
+    const serialized = serializeClassifier(model, { name: 'test', numClasses: 10, testAccuracy: 0.5, trainedBy: 'unit test' });
+    const restored = classifierFromSerialized(serialized);
+    const images = tf.randomUniform([7, 28, 28, 1], -1, 1, 'float32', 3);
+    const flat = tf.reshape(images, [7, 784]);
+    tf.dispose([original.predict(images), restored.predict(images), restored.features(flat)]); // first calls build caches
+    const before = tf.memory().numTensors;
+    const p1 = original.predict(images);
+    const p2 = restored.predict(images);
+    const f2 = restored.features(flat);
+    expect(p2.shape).toEqual([7, 10]);
+    expect(f2.shape).toEqual([7, CLASSIFIER_FEATURE_SIZE]);
+    const rowSums = tf.tidy(() => tf.sum(p2, 1).dataSync());
+    for (const s of rowSums) expect(s).toBeCloseTo(1, 5);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(p1, p2))).dataSync()[0]);
+    expect(diff).toBeLessThan(2e-3);
+    tf.dispose([p1, p2, f2]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(restored.testAccuracy).toBe(0.5);
+    tf.dispose([images, flat]);
+    original.dispose();
+    restored.dispose();
+  });
+
+  it('rejects truncated or mismatched weights and bad images', () => {
+    const model = withSeededRandom(new Rng(2), () => buildClassifierModel(10));
+    const serialized = serializeClassifier(model, { name: 'test', numClasses: 10, testAccuracy: 0.5, trainedBy: 'unit test' });
+    expect(() => classifierFromSerialized({ ...serialized, data: serialized.data.slice(0, 400) })).toThrow(DataError);
+    expect(() => classifierFromSerialized({ ...serialized, shapes: serialized.shapes.slice(1) })).toThrow(/shapes/);
+    const wrapped = wrapClassifier(model, 10);
+    const wrong = tf.zeros([2, 32, 32, 1]);
+    expect(() => wrapped.predict(wrong)).toThrow(/\[n, 28, 28, 1\]/);
+    wrong.dispose();
+    wrapped.dispose();
+  });
+});
