@@ -50,7 +50,9 @@ export class ModelEma {
 
   /** The shadow variables for checkpoints, named `prefix/index/base`. */
   stateVariables(prefix = 'ema'): StateVariable[] {
-    return stateOfVariables(prefix, this.shadow);
+    // Named after the model's weights (`ema/0/kernel`), not the shadow variables' global names.
+    const bases = this.model.weights.map((w) => String(w.originalName ?? w.name).split('/').pop()!.replace(/[_\d]+$/, '') || 'var');
+    return stateOfVariables(prefix, this.shadow).map((v, i) => ({ ...v, name: `${prefix}/${i}/${bases[i]}` }));
   }
 
   /** Frees the shadow variables. */
