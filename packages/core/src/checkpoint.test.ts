@@ -33,6 +33,19 @@ describe('crc32', () => {
     expect(crc32(new Uint8Array(0))).toBe(0);
     // zlib.crc32('The quick brown fox jumps over the lazy dog') = 0x414fa339
     expect(crc32(new TextEncoder().encode('The quick brown fox jumps over the lazy dog'))).toBe(0x414fa339);
+    // The 8-bytes-at-a-time path agrees with a bitwise reference on every length and offset.
+    const bitwise = (bytes: Uint8Array) => {
+      let crc = 0xffffffff;
+      for (const byte of bytes) {
+        crc ^= byte;
+        for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+      }
+      return (crc ^ 0xffffffff) >>> 0;
+    };
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 0xff);
+    for (let length = 0; length < 40; length++) expect(crc32(data.subarray(3, 3 + length))).toBe(bitwise(data.subarray(3, 3 + length)));
+    expect(crc32(data)).toBe(bitwise(data));
+    expect(crc32(data.subarray(100), crc32(data.subarray(0, 100)))).toBe(crc32(data));
   });
 });
 
