@@ -13,3 +13,5 @@ export * from './progress';
 export * from './jsonl-log';
 export * from './image-grid';
 export * from './sample-images';
+export * from './second-order-gradients';
+export * from './cpu-kernel-fixes';

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { describe, expect, it } from 'vitest';
+import { registerCpuKernelFixes, resizeNearestNeighborBackprop } from './cpu-kernel-fixes';
+import { Rng } from './random';
+
+registerCpuKernelFixes(); // after the test setup imported the stock cpu kernels
+
+/** Reference: route each dy pixel to the source pixel the forward resize read (found by resizing an index image). */
+function referenceBackprop(imagesShape: number[], size: [number, number], dy: Float32Array, alignCorners: boolean, halfPixelCenters: boolean): Float32Array {
+  const [batch, height, width, channels] = imagesShape as [number, number, number, number];
+  const indices = tf.tidy(() => {
+    const ids = tf.reshape(tf.range(0, batch * height * width * channels), imagesShape as [number, number, number, number]);
+    return tf.image.resizeNearestNeighbor(ids as tf.Tensor4D, size, alignCorners, halfPixelCenters).dataSync();
+  });
+  const out = new Float32Array(batch * height * width * channels);
+  indices.forEach((source, i) => {
+    out[source] = out[source]! + dy[i]!;
+  });
+  return out;
+}
+
+describe('cpu kernel fixes', () => {
+  it.each([
+    [[2, 3, 4, 2], [6, 8], false, false],
+    [[3, 5, 5, 1], [10, 7], false, false],
+    [[2, 4, 3, 3], [7, 5], true, false],
+    [[2, 4, 4, 2], [9, 6], false, true],
+  ] as [number[], [number, number], boolean, boolean][])('ResizeNearestNeighborGrad for images %j -> %j (alignCorners %s, halfPixelCenters %s) routes every dy pixel to its source', (shape, size, alignCorners, halfPixelCenters) => {
+    const rng = new Rng(JSON.stringify([shape, size]));
+    const dyValues = rng.normalArray(shape[0]! * size[0] * size[1] * shape[3]!);
+    const expected = referenceBackprop(shape, size, dyValues, alignCorners, halfPixelCenters);
+    const before = tf.memory().numTensors;
+    const actual = tf.tidy(() => {
+      const x = tf.zeros(shape as [number, number, number, number]);
+      const dy = tf.tensor4d(dyValues, [shape[0]!, size[0], size[1], shape[3]!]);
+      return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(t as tf.Tensor4D, size, alignCorners, halfPixelCenters), dy)))(x).dataSync();
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, 5);
+  });
+
+  it('fixes the stock kernel, which reads dy at the wrong batch stride', () => {
+    const dy = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2, 1]);
+    const dx = resizeNearestNeighborBackprop([2, 1, 1, 1], dy, false, false);
+    expect(Array.from(dx.dataSync())).toEqual([10, 26]);
+    tf.dispose([dx, dy]);
+  });
+});
