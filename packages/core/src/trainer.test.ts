@@ -106,6 +106,26 @@ describe('Trainer', () => {
     second.dispose();
   });
 
+  it('hands steps extra batches through nextBatch and disposes them', async () => {
+    class MultiBatch extends TinyRegressor {
+      seen: tf.Tensor[] = [];
+      override trainStep(batch: Batch, context: StepContext): StepMetrics {
+        const second = context.nextBatch!();
+        const third = context.nextBatch!();
+        this.seen.push(batch.x, second.x, third.x);
+        return super.trainStep(third, context);
+      }
+    }
+    const model = new MultiBatch({ seed: 9 });
+    const data = new TinyRegressionData(9, 64, 8);
+    const summary = await new Trainer(model).fit(data, { steps: 4 });
+    expect(summary.steps).toBe(4);
+    expect(model.seen).toHaveLength(12);
+    expect(model.seen.every((t) => t.isDisposed)).toBe(true);
+    expect(data.getState()).toEqual({ epoch: 1, position: 32 }); // 12 batches of 8 from 64 points
+    model.dispose();
+  });
+
   it('refuses to resume from a checkpoint of another model kind', async () => {
     const model = new TinyRegressor({ seed: 2 });
     const trainer = new Trainer(model);

@@ -323,12 +323,19 @@ export class Trainer {
     const tensorsBefore = tf.memory().numTensors;
     const variablesBefore = Object.keys(engine.registeredVariables).length;
     let metrics: StepMetrics;
-    const batch = data.next();
+    const batches = [data.next()];
+    const nextBatch = () => {
+      const extra = data.next();
+      batches.push(extra);
+      return extra;
+    };
     try {
-      metrics = await this.model.trainStep(batch, { step, rng: this.rng });
+      metrics = await this.model.trainStep(batches[0], { step, rng: this.rng, nextBatch });
     } finally {
-      if (!batch.x.isDisposed) batch.x.dispose();
-      if (batch.y && !batch.y.isDisposed) batch.y.dispose();
+      for (const batch of batches) {
+        if (!batch.x.isDisposed) batch.x.dispose();
+        if (batch.y && !batch.y.isDisposed) batch.y.dispose();
+      }
     }
     if (!metrics || typeof metrics !== 'object') throw new ArgumentError(`trainStep() result at step ${step}`, 'an object of numbers', metrics);
     for (const [key, value] of Object.entries(metrics)) {

@@ -31,6 +31,12 @@ export interface StepContext {
   readonly step: number;
   /** The run's generator for latent draws, noise and interpolation weights; checkpointed. */
   readonly rng: Rng;
+  /**
+   * Draws another batch from the same iterator, for steps that need several (e.g. five critic
+   * updates per generator update, each on fresh real data). Batches drawn this way are disposed
+   * by the Trainer after the step, like the step's own batch. Absent when there is no iterator.
+   */
+  readonly nextBatch?: () => Batch;
 }
 
 /** Scalar results of one step, keyed like `loss/generator`, `penalty/gradient`. */
