@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients (the tfjs union package and tfjs-layers import this);
-// losses are made to be differentiated, so make sure they can be.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core alone registers no gradients; tfjs-layers (a peer dependency) registers all of them in
+// tfjs' global registry, in Node (CommonJS build) and in bundlers alike. A deep import of
+// tfjs-core/dist/register_all_gradients would break under Node ESM (extensionless imports).
+import '@tensorflow/tfjs-layers';
 import { ArgumentError, ShapeError, describeValue } from '@tfgen/core';
 
 /** The names of the built-in GAN loss pairs (keys of {@link ganLosses}). */
