@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's own first-order gradients: only its ESM tree has them (no CJS/Node bundle does),
+// and that tree cannot be imported by Node directly (directory imports), so tsup bundles this
+// import into @tfgen/core's dist (see tsup.config.ts). Registered before the completion below.
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 
 /**
  * Second-order gradient completion for tfjs 4.22, so that `tf.grad` of a gradient (gradient
