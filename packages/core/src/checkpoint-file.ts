@@ -10,8 +10,11 @@ import { ArgumentError, CheckpointError } from './errors';
  * place, after printing a line to stderr. Kill-and-resume tests SIGKILL the process there.
  */
 export const CHECKPOINT_RENAME_DELAY_ENV = 'TFGEN_CHECKPOINT_RENAME_DELAY_MS';
+/** Test hook companion: how many atomic writes of this process to let through before pausing (default 0). */
+export const CHECKPOINT_RENAME_DELAY_SKIP_ENV = 'TFGEN_CHECKPOINT_RENAME_DELAY_SKIP';
 
 let tempCounter = 0;
+let atomicWrites = 0;
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -38,7 +41,8 @@ export function writeFileAtomic(filePath: string, bytes: Uint8Array, options: At
     fs.closeSync(fd);
   }
   const delay = Number(process.env[CHECKPOINT_RENAME_DELAY_ENV] ?? 0);
-  if (delay > 0) {
+  const skip = Number(process.env[CHECKPOINT_RENAME_DELAY_SKIP_ENV] ?? 0);
+  if (delay > 0 && atomicWrites++ >= skip) {
     fs.writeSync(2, `tfgen: wrote ${temp}; pausing ${delay} ms before renaming it to ${filePath} (${CHECKPOINT_RENAME_DELAY_ENV})\n`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
   }
