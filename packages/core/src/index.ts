@@ -15,3 +15,4 @@ export * from './image-grid';
 export * from './sample-images';
 export * from './second-order-gradients';
 export * from './cpu-kernel-fixes';
+export * from './backend';
