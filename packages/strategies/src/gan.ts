@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import {
   ArgumentError,
   expectInteger,
   expectNumber,
   expectOneOf,
   Rng,
+  registerSecondOrderGradients,
   ShapeError,
   stateOfVariables,
   type Batch,
@@ -25,6 +25,8 @@ import { setLearningRate, type LearningRateSchedule } from './schedules';
 import { addInstanceNoise, clipWeights, instanceNoiseStd, smoothedDiscriminatorLoss } from './stabilizers';
 import { stopGradient } from './stop-gradient';
 import { unrollDiscriminator } from './unrolled';
+
+registerSecondOrderGradients();
 
 /** Options of {@link createGan}: the two networks, the variant, and the strategies that wrap the step. */
 export interface CreateGanOptions {

@@ -191,9 +191,22 @@ describe('double backprop through conv critics (finite differences)', () => {
     checkPenaltyGradient(model, () => draganPenalty({ critic, real, rng: new Rng(36) }), 1e-3);
   });
 
+  it('WGAN-GP, R1 and DRAGAN through conv + LeakyReLU (core registers its second-order gradient)', () => {
+    const model = convCritic(() => tfl.layers.leakyReLU({ alpha: 0.2 }), 38);
+    const critic = (x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor;
+    checkPenaltyGradient(model, () => gradientPenalty({ critic, real, fake, rng: new Rng(39) }), 1e-3);
+    checkPenaltyGradient(model, () => r1Penalty({ critic, real }), 1e-3);
+    checkPenaltyGradient(model, () => draganPenalty({ critic, real, rng: new Rng(40) }), 1e-3);
+  });
+
+  it('WGAN-GP through conv + tanh (curvature term kept)', () => {
+    const model = convCritic(() => tfl.layers.activation({ activation: 'tanh' }), 41);
+    const critic = (x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor;
+    checkPenaltyGradient(model, () => gradientPenalty({ critic, real, fake, rng: new Rng(42) }));
+  });
+
   it('criticGradientNorms matches finite differences of the critic in its input', () => {
     const model = convCritic(() => tfl.layers.leakyReLU({ alpha: 0.2 }), 37);
-    // first-order only: LeakyReLU's gradient exists, its second-order one needs core's registration
     const critic = (x: tf.Tensor) => model.apply(x) as tf.Tensor;
     const norms = criticGradientNorms(critic, real).dataSync();
     const base = real.dataSync();

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; penalties differentiate the critic twice.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { ArgumentError, expectNumber, Rng, ShapeError } from '@tfgen/core';
+import { ArgumentError, expectNumber, registerSecondOrderGradients, Rng, ShapeError } from '@tfgen/core';
+
+// Penalties differentiate the critic twice: make sure tfjs' gradients and core's
+// second-order completion (LeakyReLU, tanh, sigmoid, pooling, ...) are registered,
+// even if something re-registered the stock gradients after @tfgen/core loaded.
+registerSecondOrderGradients();
 
 /** A critic (discriminator) as a function from a batch to its outputs `[batch]` or `[batch, 1]` (or patches). */
 export type Critic = (x: tf.Tensor) => tf.Tensor;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tfgen/core';
 import { ArgumentError } from '@tfgen/core';
 import { describe, expect, it } from 'vitest';
 import { createOptimizer, ttur } from './optimizers';
