@@ -1,0 +1,302 @@
+import { Command, CommanderError, Option } from 'commander';
+import { TfgenError } from '@tfgen/core';
+import {
+  BACKEND_NAMES,
+  DATASET_NAMES,
+  LOSS_NAMES,
+  MODEL_NAMES,
+  mergeConfig,
+  parseTrainConfig,
+  readConfigFile,
+  type BackendName,
+} from './config';
+import type { ProgressMode } from './progress';
+
+/** Exit codes of the `tfgen` command. */
+export const EXIT = { ok: 0, error: 1, usage: 2, interrupted: 130 } as const;
+
+const list = (names: readonly string[]) => names.join(', ');
+
+/** Maps commander's camelCase option names to config fields (they coincide) and drops CLI-only options. */
+function configFlags(options: Record<string, unknown>): Record<string, unknown> {
+  const { config: _config, progress: _progress, force: _force, ...rest } = options;
+  return rest;
+}
+
+function trainCommand(program: Command, state: ProgramState): void {
+  program
+    .command('train')
+    .description('train a model on a dataset into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, loss-curve.svg)')
+    .option('--config <file>', 'JSON or YAML file with config fields (flags override it)')
+    .option('--model <name>', `model: ${list(MODEL_NAMES)}`)
+    .option('--dataset <name>', `dataset: ${list(DATASET_NAMES)}`)
+    .option('--out <dir>', 'run folder (e.g. runs/ring)')
+    .option('--steps <n>', 'total training steps (default 2000)')
+    .option('--batch-size <n>', 'batch size (default 64)')
+    .option('--seed <n>', 'seed of everything: weights, data order, latents (default 0)')
+    .option('--backend <name>', `tfjs backend: ${list(BACKEND_NAMES)} (default auto)`)
+    .option('--checkpoint-every <n>', 'write a checkpoint every n steps (default 500; also on Ctrl-C and at the end)')
+    .option('--sample-every <n>', 'write samples/step-*.png every n steps (default 500)')
+    .option('--log-every <n>', 'append to metrics.jsonl every n steps (default 10)')
+    .option('--loss <name>', `GAN loss: ${list(LOSS_NAMES)} (default non-saturating)`)
+    .option('--learning-rate <lr>', 'Adam learning rate of both networks (default 2e-4)')
+    .option('--beta1 <b>', 'Adam beta1 (default 0.5)')
+    .option('--beta2 <b>', 'Adam beta2 (default 0.999)')
+    .option('--ttur <g,d>', 'two time-scale update rule: generator,discriminator learning rates, e.g. 1e-4,4e-4')
+    .option('--spectral-norm', 'spectral normalization of the discriminator')
+    .option('--gradient-penalty <weight>', 'WGAN-GP gradient penalty weight, e.g. 10 (default 0: off)')
+    .option('--discriminator-steps <n>', 'discriminator updates per generator update (default 1)')
+    .option('--unrolled-steps <n>', 'unrolled GAN: steps of look-ahead for the generator (mlp-gan; default 0)')
+    .option('--packing <n>', 'PacGAN: samples the discriminator sees at once (mlp-gan; default 1)')
+    .option('--ema-decay <d>', 'exponential moving average of the generator weights, e.g. 0.999 (default 0: off)')
+    .option('--latent-dim <n>', 'latent size (default: 16 mlp-gan, 100 dcgan, 20 vae)')
+    .option('--hidden-units <n>', 'hidden width (mlp-gan 128, vae 200; dcgan: base channels 32)')
+    .option('--hidden-layers <n>', 'hidden layers (mlp-gan and vae; default 2)')
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'plain', 'off']).default('auto'))
+    .option('--force', 'start over in a run folder that already holds a run')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tfgen train --model mlp-gan --dataset ring --steps 2000 --out runs/ring
+  $ tfgen train --model mlp-gan --dataset ring --packing 2 --steps 2000 --out runs/ring-pac2
+  $ tfgen train --model mlp-gan --dataset grid --loss wasserstein --gradient-penalty 0.1 --discriminator-steps 5 --out runs/grid-wgan
+  $ tfgen train --model dcgan --dataset mnist --loss hinge --gradient-penalty 10 --ttur 1e-4,4e-4 --steps 5000 --out runs/dcgan
+  $ tfgen train --model vae --dataset mnist --steps 3000 --batch-size 100 --out runs/vae
+  $ tfgen train --config runs.yaml --seed 3
+
+Ctrl-C finishes the current step, writes a checkpoint and exits with code 130; continue with \`tfgen resume <dir>\`.`,
+    )
+    .action(async (options: Record<string, unknown>) => {
+      const fromFile = typeof options.config === 'string' ? readConfigFile(options.config) : {};
+      const config = parseTrainConfig(mergeConfig(fromFile, configFlags(options)), typeof options.config === 'string' ? options.config : 'config');
+      const { runTrain } = await import('./train');
+      const result = await runTrain(config, { progress: options.progress as ProgressMode, force: Boolean(options.force) });
+      if (result.summary.stopReason === 'stopped') state.exitCode = EXIT.interrupted;
+    });
+}
+
+function resumeCommand(program: Command, state: ProgramState): void {
+  program
+    .command('resume')
+    .description('continue a run folder from its checkpoint, exactly (same losses as an uninterrupted run)')
+    .argument('<run-dir>', 'run folder made by `tfgen train`')
+    .option('--steps <n>', 'new total step count (default: the config\'s)')
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'plain', 'off']).default('auto'))
+    .addHelpText('after', '\nExamples:\n  $ tfgen resume runs/ring\n  $ tfgen resume runs/ring --steps 5000')
+    .action(async (runDir: string, options: { steps?: string; progress: ProgressMode }) => {
+      const { resumeRun } = await import('./train');
+      const steps = options.steps === undefined ? undefined : parseIntegerFlag(options.steps, '--steps', 1);
+      const result = await resumeRun(runDir, { steps }, { progress: options.progress });
+      if (result.summary.stopReason === 'stopped') state.exitCode = EXIT.interrupted;
+    });
+}
+
+function sampleCommand(program: Command): void {
+  program
+    .command('sample')
+    .description('draw samples from a run\'s checkpoint into a PNG (scatter over the true modes for 2D runs, image grid otherwise)')
+    .argument('<run-dir>', 'run folder made by `tfgen train`')
+    .option('--count <n>', 'number of samples (default 64 images / 1000 points)')
+    .option('--out <file>', 'output PNG (default <run-dir>/samples/sample-step-N.png)')
+    .option('--seed <n>', 'sampling seed (default 0)')
+    .option('--backend <name>', `tfjs backend: ${list(BACKEND_NAMES)}`)
+    .addHelpText('after', '\nExamples:\n  $ tfgen sample runs/ring --count 2500 --out ring.png\n  $ tfgen sample runs/vae --count 100')
+    .action(async (runDir: string, options: { count?: string; out?: string; seed?: string; backend?: string }) => {
+      const { runSample } = await import('./sample');
+      const result = await runSample(runDir, {
+        count: options.count === undefined ? undefined : parseIntegerFlag(options.count, '--count', 1),
+        seed: options.seed === undefined ? undefined : parseIntegerFlag(options.seed, '--seed', 0),
+        out: options.out,
+        backend: parseBackendFlag(options.backend),
+      });
+      process.stdout.write(`wrote ${result.count} samples from step ${result.step} to ${result.file}\n`);
+    });
+}
+
+function evalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('metrics on a run\'s checkpoint: mode coverage for 2D mixtures, test NLL for the VAE')
+    .argument('<run-dir>', 'run folder made by `tfgen train`')
+    .option('--samples <n>', 'samples to evaluate (2D default 2500; VAE: test images, default 500)')
+    .option('--seed <n>', 'sampling seed (default 0)')
+    .option('--json', 'print JSON instead of a table')
+    .option('--backend <name>', `tfjs backend: ${list(BACKEND_NAMES)}`)
+    .addHelpText('after', '\nExamples:\n  $ tfgen eval runs/ring\n  $ tfgen eval runs/vae --samples 1000 --json')
+    .action(async (runDir: string, options: { samples?: string; seed?: string; json?: boolean; backend?: string }) => {
+      const { runEval } = await import('./evaluate');
+      const result = await runEval(runDir, {
+        samples: options.samples === undefined ? undefined : parseIntegerFlag(options.samples, '--samples', 1),
+        seed: options.seed === undefined ? undefined : parseIntegerFlag(options.seed, '--seed', 0),
+        backend: parseBackendFlag(options.backend),
+      });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        return;
+      }
+      process.stdout.write(`${result.runDir} at step ${result.step}\n`);
+      for (const metric of result.metrics) {
+        const value = Number.isInteger(metric.value) ? String(metric.value) : metric.value.toFixed(3);
+        process.stdout.write(`  ${metric.name.padEnd(20)} ${value.padStart(10)}${metric.note ? `  (${metric.note})` : ''}\n`);
+      }
+    });
+}
+
+function compareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description('the comparison study: GAN variants and strategies on the same data, one report')
+    .addOption(new Option('--preset <name>', 'study size').choices(['quick', 'full']).default('quick'))
+    .option('--out <dir>', 'report folder', 'runs/compare')
+    .option('--seed <n>', 'seed (default 0)', '0')
+    .option('--backend <name>', `tfjs backend: ${list(BACKEND_NAMES)}`)
+    .addHelpText('after', '\nExamples:\n  $ tfgen compare\n  $ tfgen compare --preset full --out runs/compare-full')
+    .action(async (options: { preset: 'quick' | 'full'; out: string; seed: string; backend?: string }) => {
+      // Loaded on demand: the study lives in ./compare/ (its own module).
+      const modulePath = './compare/index.js';
+      let compare: { runCompare?: (o: Record<string, unknown>) => Promise<{ reportPath: string }> };
+      try {
+        compare = await import(/* @vite-ignore */ modulePath);
+      } catch {
+        compare = {};
+      }
+      if (typeof compare.runCompare !== 'function') {
+        throw new CommanderError(EXIT.error, 'tfgen.compare', 'tfgen compare: the comparison study is not available in this build');
+      }
+      const result = await compare.runCompare({
+        preset: options.preset,
+        outDir: options.out,
+        seed: parseIntegerFlag(options.seed, '--seed', 0),
+        backend: parseBackendFlag(options.backend),
+        onProgress: (line: string) => process.stdout.write(`${line}\n`),
+      });
+      process.stdout.write(`report: ${result.reportPath}\n`);
+    });
+}
+
+function benchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('performance suite: median step time, samples/s, memory and tensor counts per model and backend')
+    .option('--steps <n>', 'timed steps per model (default 30)')
+    .option('--long-steps <n>', 'steps of the long run that checks tensor count and RSS stay flat (default 300)')
+    .option('--backends <list>', 'comma-separated backends (default wasm,cpu)')
+    .option('--models <list>', 'comma-separated models (default mlp-gan,vae,dcgan)')
+    .option('--out <file>', 'markdown report (default docs/results/bench.md under the current folder)')
+    .option('--no-pytorch', 'skip the PyTorch DCGAN reference')
+    .addHelpText('after', '\nExamples:\n  $ tfgen bench\n  $ tfgen bench --models mlp-gan --backends wasm,cpu --steps 100 --long-steps 2000')
+    .action(async (options: Record<string, unknown>) => {
+      const { runBench } = await import('./bench');
+      await runBench({
+        steps: options.steps === undefined ? undefined : parseIntegerFlag(String(options.steps), '--steps', 1),
+        longSteps: options.longSteps === undefined ? undefined : parseIntegerFlag(String(options.longSteps), '--long-steps', 0),
+        backends: typeof options.backends === 'string' ? options.backends.split(',').map((b) => parseBackendFlag(b.trim())!) : undefined,
+        models: typeof options.models === 'string' ? options.models.split(',').map((m) => m.trim()) : undefined,
+        out: options.out as string | undefined,
+        pytorch: options.pytorch !== false,
+      });
+    });
+}
+
+function demoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('the story in a few minutes: a vanilla GAN collapses on a ring of 8 Gaussians, strategies cover every mode; plus an MNIST grid')
+    .option('--out <dir>', 'folder for the pictures', 'runs/demo')
+    .option('--steps <n>', 'steps per 2D run (default 1500)')
+    .option('--seed <n>', 'seed (default 0)', '0')
+    .option('--no-mnist', 'skip the MNIST part')
+    .addHelpText('after', '\nExamples:\n  $ tfgen demo\n  $ tfgen demo --steps 3000 --out runs/demo-long')
+    .action(async (options: { out: string; steps?: string; seed: string; mnist: boolean }) => {
+      const { runDemo } = await import('./demo');
+      await runDemo({
+        outDir: options.out,
+        steps: options.steps === undefined ? undefined : parseIntegerFlag(options.steps, '--steps', 1),
+        seed: parseIntegerFlag(options.seed, '--seed', 0),
+        mnist: options.mnist,
+      });
+    });
+}
+
+/** Parses an integer flag value, naming the flag in the error. */
+export function parseIntegerFlag(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min) {
+    throw new CommanderError(EXIT.usage, 'tfgen.invalidArgument', `error: ${flag}: expected an integer >= ${min}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function parseBackendFlag(text: string | undefined): BackendName | undefined {
+  if (text === undefined) return undefined;
+  if (!(BACKEND_NAMES as readonly string[]).includes(text)) {
+    throw new CommanderError(EXIT.usage, 'tfgen.invalidArgument', `error: --backend: expected one of ${list(BACKEND_NAMES)}, got ${JSON.stringify(text)}`);
+  }
+  return text as BackendName;
+}
+
+interface ProgramState {
+  exitCode: number;
+}
+
+/**
+ * The `tfgen` command line (commander): train, resume, sample, eval, compare, bench, demo.
+ * Returns the program and a state whose `exitCode` an action may set (130 after Ctrl-C).
+ *
+ * @example
+ * const { program } = buildProgram();
+ * await program.parseAsync(['node', 'tfgen', 'train', '--model', 'mlp-gan', '--dataset', 'ring', '--out', 'runs/x']);
+ */
+export function buildProgram(): { program: Command; state: ProgramState } {
+  const state: ProgramState = { exitCode: EXIT.ok };
+  const program = new Command('tfgen')
+    .description('Generative models on TensorFlow.js: train, sample, evaluate, compare and benchmark GANs and explicit models.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tfgen demo
+  $ tfgen train --model mlp-gan --dataset ring --steps 2000 --out runs/ring
+  $ tfgen sample runs/ring && tfgen eval runs/ring
+  $ tfgen resume runs/ring --steps 4000
+  $ tfgen bench`,
+    );
+  trainCommand(program, state);
+  resumeCommand(program, state);
+  sampleCommand(program);
+  evalCommand(program);
+  compareCommand(program);
+  benchCommand(program);
+  demoCommand(program);
+  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return { program, state };
+}
+
+/**
+ * Runs the CLI on `argv` (`process.argv` shape) and returns the exit code: 0 ok, 1 error
+ * (bad config, bad file, failed run), 2 usage (unknown flag, bad flag value), 130 Ctrl-C.
+ * Errors are printed to stderr as one `error: ...` line naming the field, expected and actual.
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const { program, state } = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (error.code.startsWith('tfgen.')) process.stderr.write(`${error.message}\n`);
+      return error.exitCode === 0 ? EXIT.ok : error.code === 'tfgen.compare' ? EXIT.error : EXIT.usage;
+    }
+    if (error instanceof TfgenError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT.error;
+    }
+    process.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.error;
+  }
+}
