@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-layers';
 import { ShapeError, expectInteger, expectNumber } from '@tfgen/core';
 
 /**

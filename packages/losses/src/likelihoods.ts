@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients (tfjs-layers and the union package import this).
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core alone registers no gradients; tfjs-layers registers them all, in Node (CJS bundle) and in bundlers.
+import '@tensorflow/tfjs-layers';
 import { ArgumentError, ShapeError, expectInteger, expectRank } from '@tfgen/core';
 
 /**
