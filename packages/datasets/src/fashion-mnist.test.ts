@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '@tfgen/core';
 import { loadFashionMnist, fashionMnistClassNames } from './fashion-mnist';
 import { parseFashionClassJson } from './fashion-mnist-json';
@@ -53,11 +53,17 @@ describe('parseFashionClassJson', () => {
 });
 
 describe('loadFashionMnist', () => {
+  // The whole test split is parsed once (every class file must be read to its end) and shared.
+  let fullTest: ReturnType<typeof loadFashionMnist>;
+  beforeAll(() => {
+    fullTest = loadFashionMnist({ split: 'test', scale: '[0,1]' });
+  });
+
   it('has 60,000 train and 10,000 test images, 28x28x1, balanced labels 0..9', () => {
     const train = loadFashionMnist({ split: 'train', limit: 60000 });
     expect(train.count).toBe(60000);
     expect(train.shape).toEqual([28, 28, 1]);
-    const test = loadFashionMnist({ split: 'test', scale: '[0,1]' });
+    const test = fullTest;
     expect(test.count).toBe(10000);
     for (const data of [train, test]) {
       const histogram = new Array(10).fill(0);
@@ -77,7 +83,7 @@ describe('loadFashionMnist', () => {
   it('limit gives a balanced, interleaved subset; test images are disjoint from train images', () => {
     const train = loadFashionMnist({ split: 'train', limit: 25, scale: '[0,1]' });
     expect(Array.from(train.labels ?? [])).toEqual(Array.from({ length: 25 }, (_, i) => i % 10));
-    const test = loadFashionMnist({ split: 'test', limit: 20, scale: '[0,1]' });
+    const test = fullTest.take(20);
     const key = (pixels: Float32Array) => Array.from(pixels).join(',');
     const trainKeys = new Set(Array.from({ length: train.count }, (_, i) => key(train.image(i))));
     for (let i = 0; i < test.count; i++) expect(trainKeys.has(key(test.image(i)))).toBe(false);
