@@ -1,0 +1,14 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared';
+
+/** Unit tests (src/, Node on the cpu backend) and the Chromium end-to-end tests (test/). */
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: 240_000,
+      hookTimeout: 240_000,
+    },
+  }),
+);
