@@ -100,7 +100,11 @@ describe('PixelCNN likelihood', () => {
     const terms = model.logProbabilities(x);
     expect(tf.tidy(() => tf.neg(tf.sum(terms)).dataSync()[0])).toBeCloseTo(perImage.reduce((a, b) => a + b, 0), 3);
     expect(model.bitsPerDim(x)).toBeCloseTo(perImage.reduce((a, b) => a + b, 0) / 3 / (16 * Math.LN2), 4);
-    tf.dispose([x, nll, logits, terms]);
+    const copy = loadPixelCnn(model.save()); // unconditional config round trip
+    const again = copy.nll(x);
+    expect(Array.from(again.dataSync())).toEqual(Array.from(nll.dataSync()));
+    tf.dispose([x, nll, logits, terms, again]);
+    copy.dispose();
     model.dispose();
   });
 

@@ -198,7 +198,7 @@ export class PixelCnn implements TrainableModel {
       return null;
     }
     if (!labels || labels.rank !== 1 || labels.shape[0] !== batch) throw new ShapeError('labels', `int32 class ids of shape [${batch}]`, labels?.shape ?? labels);
-    return tf.oneHot(tf.cast(labels, 'int32'), this.options.classes) as unknown as tf.Tensor2D;
+    return tf.cast(tf.oneHot(tf.cast(labels, 'int32'), this.options.classes), 'float32') as tf.Tensor2D;
   }
 
   /** Maps data (0/1, or integer levels) to the network input scale [-1, 1]. */
@@ -357,7 +357,8 @@ export class PixelCnn implements TrainableModel {
   }
 
   config(): JsonObject {
-    return { ...this.options, imageShape: [...this.options.imageShape] };
+    const { classes, ...rest } = this.options;
+    return { ...rest, imageShape: [...this.options.imageShape], ...(classes ? { classes } : {}) };
   }
 
   /** Number of trainable scalars. */
