@@ -40,6 +40,26 @@ describe('cpu kernel fixes', () => {
     for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, 5);
   });
 
+  it.each([
+    [[2, 4, 5, 3], [7, 9], false, false],
+    [[1, 5, 3, 2], [4, 8], true, false],
+    [[2, 3, 6, 1], [8, 5], false, true],
+  ] as [number[], [number, number], boolean, boolean][])('ResizeBilinearGrad for images %j -> %j (alignCorners %s, halfPixelCenters %s) is the adjoint of the forward resize', (shape, size, alignCorners, halfPixelCenters) => {
+    const rng = new Rng(JSON.stringify(['bilinear', shape, size]));
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = tf.tensor4d(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape as [number, number, number, number]);
+      const dy = tf.tensor4d(rng.normalArray(shape[0]! * size[0] * size[1] * shape[3]!), [shape[0]!, size[0], size[1], shape[3]!]);
+      const dx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeBilinear(t as tf.Tensor4D, size, alignCorners, halfPixelCenters), dy)))(x);
+      expect(dx.shape).toEqual(shape); // the stock kernel swaps height and width here
+      // <resize(x), dy> = <x, resize^T(dy)> with the forward kernel as the independent reference.
+      const left = tf.sum(tf.mul(tf.image.resizeBilinear(x, size, alignCorners, halfPixelCenters), dy)).dataSync()[0]!;
+      const right = tf.sum(tf.mul(x, dx)).dataSync()[0]!;
+      expect(Math.abs(left - right)).toBeLessThan(1e-4 * (Math.abs(left) + 1));
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('fixes the stock kernel, which reads dy at the wrong batch stride', () => {
     const dy = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2, 1]);
     const dx = resizeNearestNeighborBackprop([2, 1, 1, 1], dy, false, false);

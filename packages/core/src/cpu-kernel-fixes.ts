@@ -40,7 +40,57 @@ export function resizeNearestNeighborBackprop(
   });
 }
 
-let registered = false;
+/** Row `i` holds the weights tfjs' forward bilinear resize gives each source row for output row `i`. */
+function bilinearMatrix(oldSize: number, newSize: number, alignCorners: boolean, halfPixelCenters: boolean): Float32Array {
+  const effectiveIn = alignCorners && newSize > 1 ? oldSize - 1 : oldSize;
+  const effectiveOut = alignCorners && newSize > 1 ? newSize - 1 : newSize;
+  const ratio = effectiveIn / effectiveOut;
+  const matrix = new Float32Array(newSize * oldSize);
+  for (let i = 0; i < newSize; i++) {
+    const fraction = halfPixelCenters ? ratio * (i + 0.5) - 0.5 : ratio * i;
+    const floor = Math.max(0, Math.floor(fraction));
+    const weight = fraction - floor;
+    const ceil = Math.min(oldSize - 1, Math.ceil(fraction));
+    matrix[i * oldSize + floor] += 1 - weight;
+    matrix[i * oldSize + ceil] += weight;
+  }
+  return matrix;
+}
+
+/**
+ * The gradient of `tf.image.resizeBilinear` as two matrix products with the interpolation
+ * matrices (the resize is separable). Replaces the stock cpu `ResizeBilinearGrad`, which returns
+ * height and width swapped for non-square images (tf.grad then throws), and is used on wasm too.
+ */
+export function resizeBilinearBackprop(
+  imagesShape: readonly number[],
+  dy: tf.Tensor4D,
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+): tf.Tensor4D {
+  const [batch, height, width, channels] = imagesShape as [number, number, number, number];
+  const [, newHeight, newWidth] = dy.shape;
+  return tf.tidy(() => {
+    const rows = tf.tensor2d(bilinearMatrix(height, newHeight, alignCorners, halfPixelCenters), [newHeight, height]);
+    const cols = tf.tensor2d(bilinearMatrix(width, newWidth, alignCorners, halfPixelCenters), [newWidth, width]);
+    const planes = tf.reshape(tf.transpose(dy, [0, 3, 1, 2]), [batch * channels * newHeight, newWidth]);
+    const byCol = tf.reshape(tf.matMul(planes, cols), [batch * channels, newHeight, width]); // [BC, newH, W]
+    const byRow = tf.matMul(tf.transpose(byCol, [0, 2, 1]), tf.reshape(rows, [newHeight, height])); // [BC, W, H]
+    return tf.transpose(tf.reshape(byRow, [batch, channels, width, height]), [0, 3, 2, 1]) as tf.Tensor4D;
+  });
+}
+
+
+function resizeBilinearGradKernel({ inputs, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
+  const { alignCorners, halfPixelCenters } = attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
+  const dyTensor = (dy as tf.Tensor).rank !== undefined ? (dy as tf.Tensor4D) : (tf.engine().makeTensorFromTensorInfo(dy) as tf.Tensor4D);
+  try {
+    return resizeBilinearBackprop(images.shape, dyTensor, Boolean(alignCorners), Boolean(halfPixelCenters));
+  } finally {
+    if (dyTensor !== dy) dyTensor.dispose();
+  }
+}
 
 function resizeNearestNeighborGradKernel({ inputs, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { images, dy } = inputs as { images: tf.TensorInfo; dy: tf.TensorInfo };
@@ -53,18 +103,28 @@ function resizeNearestNeighborGradKernel({ inputs, attrs }: Parameters<tf.Kernel
   }
 }
 
+const CPU_FIXES: Record<string, tf.KernelFunc> = {
+  ResizeNearestNeighborGrad: resizeNearestNeighborGradKernel as tf.KernelFunc,
+  ResizeBilinearGrad: resizeBilinearGradKernel as tf.KernelFunc,
+};
+
+/** Kernel names {@link registerCpuKernelFixes} replaces on the cpu backend. */
+export const CPU_KERNEL_FIXES = Object.keys(CPU_FIXES);
+
 /**
- * Replaces cpu kernels that tfjs 4.22 gets wrong (today: `ResizeNearestNeighborGrad`, see
- * {@link resizeNearestNeighborBackprop}). Idempotent; importing `@tfgen/core` and
- * {@link initBackend} call it. If `@tensorflow/tfjs-backend-cpu` is imported after
- * `@tfgen/core`, its stock kernels win until this runs again.
+ * Replaces cpu kernels that tfjs 4.22 gets wrong: `ResizeNearestNeighborGrad` (see
+ * {@link resizeNearestNeighborBackprop}) and `ResizeBilinearGrad` (see
+ * {@link resizeBilinearBackprop}). Idempotent; importing `@tfgen/core` and {@link initBackend}
+ * call it. If `@tensorflow/tfjs-backend-cpu` is imported after `@tfgen/core`, its stock kernels
+ * win until this runs again.
  */
 export function registerCpuKernelFixes(): void {
-  const current = tf.getKernel('ResizeNearestNeighborGrad', 'cpu');
-  if (registered && current?.kernelFunc === (resizeNearestNeighborGradKernel as tf.KernelFunc)) return;
-  if (current !== undefined) tf.unregisterKernel('ResizeNearestNeighborGrad', 'cpu');
-  tf.registerKernel({ kernelName: 'ResizeNearestNeighborGrad', backendName: 'cpu', kernelFunc: resizeNearestNeighborGradKernel as tf.KernelFunc });
-  registered = true;
+  for (const [kernelName, kernelFunc] of Object.entries(CPU_FIXES)) {
+    const current = tf.getKernel(kernelName, 'cpu');
+    if (current?.kernelFunc === kernelFunc) continue;
+    if (current !== undefined) tf.unregisterKernel(kernelName, 'cpu');
+    tf.registerKernel({ kernelName, backendName: 'cpu', kernelFunc });
+  }
 }
 
 registerCpuKernelFixes();

@@ -216,3 +216,43 @@ describe('wasm forward conv with same padding', () => {
     await tf.setBackend('cpu');
   });
 });
+
+describe('stock wasm gradient kernels that training uses', () => {
+  it('pooling, resize, batch-norm and activation gradients match the cpu backend', async () => {
+    registerWasmTrainingKernels();
+    const rng = new Rng(21);
+    type Op = (t: tf.Tensor4D) => tf.Tensor;
+    const ops: [string, number[], Op][] = [
+      ['maxPool 2 s2 valid', [2, 6, 6, 3], (t) => tf.maxPool(t, 2, 2, 'valid')],
+      ['maxPool 3 s2 same', [2, 7, 7, 2], (t) => tf.maxPool(t, 3, 2, 'same')],
+      ['maxPool 2 s3 same', [1, 7, 8, 2], (t) => tf.maxPool(t, 2, 3, 'same')],
+      ['avgPool 2 s2 valid', [2, 6, 6, 3], (t) => tf.avgPool(t, 2, 2, 'valid')],
+      ['avgPool 3 s2 same', [2, 7, 7, 2], (t) => tf.avgPool(t, 3, 2, 'same')],
+      ['avgPool 2 s3 same', [1, 7, 8, 2], (t) => tf.avgPool(t, 2, 3, 'same')],
+      ['resizeNearestNeighbor x2', [2, 4, 5, 3], (t) => tf.image.resizeNearestNeighbor(t, [8, 10])],
+      ['resizeBilinear', [2, 4, 5, 3], (t) => tf.image.resizeBilinear(t, [7, 9])],
+      ['batchNorm + leakyRelu + elu + selu + tanh', [2, 3, 3, 4], (t) => {
+        const { mean, variance } = tf.moments(t, [0, 1, 2]);
+        // (tfjs' batchNorm gradient needs a scale: without one it crashes while saving inputs.)
+        const normalized = tf.batchNorm(t, mean, variance, tf.fill([4], 0.1), tf.fill([4], 1.5), 1e-3);
+        return tf.add(tf.add(tf.leakyRelu(normalized, 0.2), tf.elu(normalized)), tf.add(tf.selu(normalized), tf.tanh(normalized)));
+      }],
+    ];
+    for (const [name, shape, op] of ops) {
+      const xValues = rng.normalArray(shape.reduce((a, b) => a * b, 1));
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xValues, shape as [number, number, number, number]);
+          const y = op(x);
+          const weights = tf.tensor(new Rng(name).normalArray(y.size), y.shape);
+          return tf.grad((t: tf.Tensor) => tf.sum(tf.mul(op(t as tf.Tensor4D), weights)))(x).dataSync() as Float32Array;
+        });
+      await tf.setBackend('cpu');
+      const expected = run();
+      await tf.setBackend('wasm');
+      const actual = run();
+      expect(relativeError(actual, expected), name).toBeLessThan(1e-5);
+    }
+    await tf.setBackend('cpu');
+  });
+});

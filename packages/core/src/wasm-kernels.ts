@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv, type ConvPadding } from './conv-lowering';
+import { resizeBilinearBackprop, resizeNearestNeighborBackprop } from './cpu-kernel-fixes';
 
 /** Kernel names that {@link registerWasmTrainingKernels} provides on the `wasm` backend. */
 export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'UnsortedSegmentSum',
+  'ResizeNearestNeighborGrad',
+  'ResizeBilinearGrad',
+  'MaxPoolGrad',
   'Conv2D',
   'FusedConv2D',
   'DepthwiseConv2dNative',
@@ -72,14 +76,59 @@ function unsortedSegmentSumKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo 
   });
 }
 
+/**
+ * Wraps the stock wasm MaxPoolGrad: it (like wasm MaxPoolWithArgmax) finds a window's argmax
+ * only among positive values, so a window whose values are all negative sends its gradient to
+ * its first element ([-4, -3, -2, -1] routes to -4). Shifting each (example, channel) plane by
+ * a constant that makes it >= 1 keeps every argmax (float rounding is monotonic) and makes the
+ * stock kernel correct. Values closer than float32 resolution at the shifted magnitude may tie.
+ */
+function positiveShiftMaxPoolGrad(stock: tf.KernelConfig): tf.KernelFunc {
+  return (args) => {
+    const { inputs } = args;
+    return withInputs((created) => {
+      const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo, created);
+      const input = asTensor<tf.Tensor4D>(inputs.input as tf.TensorInfo, created);
+      const output = asTensor<tf.Tensor4D>(inputs.output as tf.TensorInfo, created);
+      return tf.tidy(() => {
+        const shift = tf.add(tf.relu(tf.neg(tf.min(input, [1, 2], true))), 1);
+        const shiftedInput = tf.add(input, shift);
+        const shiftedOutput = tf.add(output, shift);
+        const info = stock.kernelFunc({ ...args, inputs: { dy, input: shiftedInput, output: shiftedOutput } }) as tf.TensorInfo;
+        return tf.engine().makeTensorFromTensorInfo(info);
+      });
+    });
+  };
+}
+
+/** The stock wasm ResizeNearestNeighborGrad disagrees with the forward resize for batch > 1 (as cpu's does). */
+function resizeNearestNeighborGradKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const { alignCorners, halfPixelCenters } = attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
+  return withInputs((created) => {
+    const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo, created);
+    return resizeNearestNeighborBackprop((inputs.images as tf.TensorInfo).shape, dy, Boolean(alignCorners), Boolean(halfPixelCenters));
+  });
+}
+
+/** The stock wasm ResizeBilinearGrad returns height and width swapped for non-square images. */
+function resizeBilinearGradKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const { alignCorners, halfPixelCenters } = attrs as unknown as { alignCorners: boolean; halfPixelCenters: boolean };
+  return withInputs((created) => {
+    const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo, created);
+    return resizeBilinearBackprop((inputs.images as tf.TensorInfo).shape, dy, Boolean(alignCorners), Boolean(halfPixelCenters));
+  });
+}
+
 const replacements: Record<string, tf.KernelFunc> = {
+  ResizeBilinearGrad: resizeBilinearGradKernel as tf.KernelFunc,
+  ResizeNearestNeighborGrad: resizeNearestNeighborGradKernel as tf.KernelFunc,
   Conv2DBackpropFilter: conv2dBackpropFilterKernel as tf.KernelFunc,
   Conv2DBackpropInput: conv2dBackpropInputKernel as tf.KernelFunc,
   UnsortedSegmentSum: unsortedSegmentSumKernel as tf.KernelFunc,
 };
 
-/** Forward conv kernels whose stock wasm version gives zeros for 'same' padding when the stride exceeds the filter. */
-const SAME_PADDING_FIXES = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'] as const;
+/** Stock wasm kernels that get wrapped (fixed) rather than replaced: forward convs whose 'same' padding gives zeros when the stride exceeds the filter, and MaxPoolGrad. */
+const SAME_PADDING_FIXES = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D', 'MaxPoolGrad'] as const;
 
 /**
  * Wraps a stock conv kernel so that `pad: 'same'` reaches it as the equivalent explicit padding.
@@ -112,8 +161,9 @@ function explicitSamePadding(stock: tf.KernelConfig, depthwise: boolean): tf.Ker
  * Registers on the `wasm` backend the kernels that training needs and stock tfjs-backend-wasm
  * lacks or runs slowly: `Conv2DBackpropFilter` (missing: conv nets cannot train), a fast
  * `Conv2DBackpropInput` (also `conv2dTranspose`; the stock one is ~9x slower than an equal-size
- * `conv2d`) and `UnsortedSegmentSum` (gradient of `tf.gather`, e.g. embeddings), all lowered to
- * forward wasm ops so they match the cpu backend to float32 rounding. It also wraps the stock
+ * `conv2d`) and `UnsortedSegmentSum` (gradient of `tf.gather`, e.g. embeddings), all lowered
+ * to forward wasm ops so they match the cpu backend to float32 rounding. It wraps `MaxPoolGrad`
+ * (the stock one misroutes windows whose maximum is negative) and the stock forward convs. It also wraps the stock
  * forward convs (`Conv2D`, `FusedConv2D`, depthwise) to pass `'same'` padding explicitly: stock
  * wasm returns zeros for `'same'` when the stride exceeds the filter size.
  *
@@ -134,7 +184,7 @@ export function registerWasmTrainingKernels(): string[] {
       }
       if (fix) {
         // Keep the stock setup: it prepares the wasm function the wrapper ends up calling.
-        const kernelFunc = explicitSamePadding(stock!, kernelName.includes('Depthwise'));
+        const kernelFunc = kernelName === 'MaxPoolGrad' ? positiveShiftMaxPoolGrad(stock!) : explicitSamePadding(stock!, kernelName.includes('Depthwise'));
         tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, setupFunc: stock!.setupFunc });
       } else {
         tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: replacements[kernelName]! });
