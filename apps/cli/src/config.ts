@@ -108,8 +108,10 @@ function configIssueError(issue: z.ZodIssue, input: unknown, source: string): Ar
       if (issue.received === 'undefined') return new ArgumentError(named, `a value (required field of type ${issue.expected})`, undefined);
       return new ArgumentError(named, typeName(issue.expected), actual);
     case 'too_small':
+      if (issue.type === 'array') return new ArgumentError(named, typeName('array'), actual);
       return new ArgumentError(named, issue.type === 'string' ? 'a non-empty string' : `a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`, actual);
     case 'too_big':
+      if (issue.type === 'array') return new ArgumentError(named, typeName('array'), actual);
       return new ArgumentError(named, `a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`, actual);
     case 'invalid_literal':
     default:

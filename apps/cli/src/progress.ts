@@ -25,7 +25,15 @@ export function cliProgressCallback(mode: ProgressMode = 'auto', options: { metr
   if (mode === 'off') return null;
   if (!wantsBar(mode)) {
     const label = options.label ? `${options.label} ` : '';
-    return progressCallback({ tty: false, metrics: options.metrics, write: (text) => void process.stdout.write(`${label}${text}`) });
+    const inner = progressCallback({ tty: false, metrics: options.metrics, write: (text) => void process.stdout.write(`${label}${text}`) });
+    // Learning rates are constant in most runs: keep them out of the lines unless asked for.
+    const strip = (metrics: StepMetrics): StepMetrics => (options.metrics ? metrics : Object.fromEntries(Object.entries(metrics).filter(([key]) => !key.startsWith('lr/'))));
+    return {
+      onTrainBegin: (info) => inner.onTrainBegin?.(info),
+      onStepEnd: (step, metrics, info) => inner.onStepEnd?.(step, strip(metrics), info),
+      onRollback: (event, info) => inner.onRollback?.(event, info),
+      onTrainEnd: (summary, info) => inner.onTrainEnd?.({ ...summary, metrics: strip(summary.metrics) }, info),
+    };
   }
   const bar = new cliProgress.SingleBar(
     {

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ArgumentError } from '@tfgen/core';
+import { flagName, mergeConfig, parseTrainConfig, readConfigFile } from './config';
+
+const base = { model: 'mlp-gan', dataset: 'ring', out: 'runs/x' };
+
+function errorOf(fn: () => unknown): ArgumentError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ArgumentError);
+    return error as ArgumentError;
+  }
+  throw new Error('expected an ArgumentError');
+}
+
+describe('parseTrainConfig', () => {
+  it('fills defaults and turns numeric flag strings into numbers', () => {
+    const config = parseTrainConfig({ ...base, steps: '300', batchSize: '32', ttur: '1e-4,4e-4', spectralNorm: true, gradientPenalty: '10' });
+    expect(config.steps).toBe(300);
+    expect(config.batchSize).toBe(32);
+    expect(config.ttur).toEqual([1e-4, 4e-4]);
+    expect(config.gradientPenalty).toBe(10);
+    expect(config.loss).toBe('non-saturating');
+    expect(config.seed).toBe(0);
+    expect(config.backend).toBe('auto');
+  });
+
+  it('names the field, its flag, the expected and the actual value', () => {
+    const steps = errorOf(() => parseTrainConfig({ ...base, steps: '-5' }));
+    expect(steps.message).toBe('config.steps (--steps): expected a number >= 1, got "-5"');
+    const fraction = errorOf(() => parseTrainConfig({ ...base, batchSize: 2.5 }));
+    expect(fraction.message).toBe('config.batchSize (--batch-size): expected an integer, got 2.5');
+    const text = errorOf(() => parseTrainConfig({ ...base, steps: 'many' }));
+    expect(text.message).toBe('config.steps (--steps): expected a number, got "many"');
+    const model = errorOf(() => parseTrainConfig({ ...base, model: 'gpt' }));
+    expect(model.argument).toBe('config.model (--model)');
+    expect(model.expected).toContain('"mlp-gan", "dcgan", "vae"');
+    expect(model.actual).toBe('"gpt"');
+    const missing = errorOf(() => parseTrainConfig({ model: 'vae', dataset: 'mnist' }));
+    expect(missing.message).toMatch(/^config\.out \(--out\): expected a value/);
+    const ttur = errorOf(() => parseTrainConfig({ ...base, ttur: '1e-4' }));
+    expect(ttur.message).toMatch(/config\.ttur \(--ttur\): expected two comma-separated learning rates/);
+    const unknown = errorOf(() => parseTrainConfig({ ...base, stpes: 10 }, 'run.yaml'));
+    expect(unknown.message).toMatch(/^run\.yaml\.stpes: expected a known field \(model, dataset, out, steps/);
+  });
+
+  it('maps field names to flags', () => {
+    expect(flagName('batchSize')).toBe('--batch-size');
+    expect(flagName('discriminatorSteps')).toBe('--discriminator-steps');
+  });
+});
+
+describe('config files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfgen-config-'));
+
+  it('reads JSON and YAML; flags override file fields', () => {
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'model: mlp-gan\ndataset: grid\nsteps: 50\nttur: [0.0001, 0.0004]\n');
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify({ model: 'vae', dataset: 'mnist', out: 'r' }));
+    const yaml = readConfigFile(path.join(dir, 'a.yaml'));
+    expect(yaml).toEqual({ model: 'mlp-gan', dataset: 'grid', steps: 50, ttur: [0.0001, 0.0004] });
+    const merged = parseTrainConfig(mergeConfig(yaml, { out: 'runs/y', steps: '70', seed: undefined }));
+    expect(merged.steps).toBe(70);
+    expect(merged.dataset).toBe('grid');
+    expect(merged.ttur).toEqual([1e-4, 4e-4]);
+    expect(readConfigFile(path.join(dir, 'a.json')).model).toBe('vae');
+  });
+
+  it('rejects missing, malformed and non-mapping files with the file named', () => {
+    expect(() => readConfigFile(path.join(dir, 'none.json'))).toThrow(/--config .*none\.json: expected a readable JSON or YAML file, got "no such file"/);
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"model": "vae",');
+    expect(() => readConfigFile(path.join(dir, 'bad.json'))).toThrow(/bad\.json: expected valid JSON/);
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'model: [unclosed\n');
+    expect(() => readConfigFile(path.join(dir, 'bad.yaml'))).toThrow(/bad\.yaml: expected valid YAML/);
+    fs.writeFileSync(path.join(dir, 'list.yaml'), '- 1\n- 2\n');
+    expect(() => readConfigFile(path.join(dir, 'list.yaml'))).toThrow(/list\.yaml: expected a mapping of config fields/);
+  });
+});
