@@ -16,6 +16,8 @@ describe('LabRun', () => {
     const first = run.frame();
     const metrics = run.train(4);
     const frame = run.frame();
+    // Redrawing without training keeps the arrows instead of collapsing them.
+    const again = run.frame();
     expect(tf.memory().numTensors).toBe(afterFirstStep);
     run.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -29,6 +31,8 @@ describe('LabRun', () => {
     // Arrows start where the grid's images were at the previous frame, and training moved them.
     expect(Array.from(frame.transportFrom)).toEqual(Array.from(first.transportTo));
     expect(frame.transportTo.some((v, i) => v !== frame.transportFrom[i])).toBe(true);
+    expect(Array.from(again.transportFrom)).toEqual(Array.from(frame.transportFrom));
+
     expect(frame.coverage.sampleCount).toBe(COVERAGE_SAMPLES);
     expect(frame.coverage.modeCount).toBe(8);
   });

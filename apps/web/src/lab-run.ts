@@ -88,7 +88,7 @@ export interface Frame {
   fake: Float32Array;
   /** `sigmoid(D(x))` on a `HEATMAP_SIZE` x `HEATMAP_SIZE` grid over the window, row by row from the top. */
   heatmap: Float32Array;
-  /** G of a fixed latent grid now, and at the previous frame (arrows go from `transportFrom` to `transportTo`). */
+  /** G of a fixed latent grid now, and at the last frame of an earlier step (arrows go from `transportFrom` to `transportTo`). */
   transportFrom: Float32Array;
   transportTo: Float32Array;
   coverage: { modesCovered: number; modeCount: number; highQualityFraction: number; sampleCount: number };
@@ -181,7 +181,7 @@ export class LabRun {
   private readonly real: Float32Array;
   private readonly coverageLatents: Float32Array;
   private readonly transportLatents: Float32Array;
-  private previousTransport: Float32Array | null = null;
+  private transport: { step: number; from: Float32Array; to: Float32Array } | null = null;
 
   constructor(lab: LabSettings, settings: RunSettings) {
     this.lab = checkLabSettings(lab);
@@ -302,9 +302,12 @@ export class LabRun {
       }
     }
     const { samples, ...coverage } = this.coverage();
-    const transportTo = this.generate(this.transportLatents);
-    const transportFrom = this.previousTransport ?? transportTo;
-    this.previousTransport = transportTo;
+    // A frame without training in between (pause, redraw) keeps the last arrows.
+    if (this.transport?.step !== this.stepCount) {
+      const to = this.generate(this.transportLatents);
+      this.transport = { step: this.stepCount, from: this.transport?.to ?? to, to };
+    }
+    const { from: transportFrom, to: transportTo } = this.transport;
     return {
       step: this.stepCount,
       window: [lo, hi],
