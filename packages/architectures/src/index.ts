@@ -11,7 +11,7 @@ export * from './pack-samples';
 export { type ImageShape, type ResolutionPlan, checkImageShape } from './options';
 export * from './mlp-gan';
 export { type Dcgan, type DcganOptions, dcgan, dcganInit } from './dcgan';
-export { SNGAN_RESNET_PRESET, type SnganResnet, type SnganResnetOptions, snganResnet } from './sngan-resnet';
+export { SNGAN_RESNET_PRESET, type SnganResnet, type SnganResnetOptions, snganResnet, snganResnetVariant } from './sngan-resnet';
 export * from './conditional-gan';
 export * from './auxiliary-classifier-loss';
 export * from './sample-by-class';

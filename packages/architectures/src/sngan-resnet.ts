@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Rng, expectInteger, withSeededRandom } from '@tfgen/core';
-import { spectralNorm } from '@tfgen/strategies';
+import { type GanVariant, snganHinge, spectralNorm } from '@tfgen/strategies';
 import { ConditionalBatchNorm } from './conditional-batch-norm';
 import { Downsample2x } from './downsample2x';
 import { GlobalSumPooling } from './global-sum-pooling';
@@ -19,6 +19,17 @@ export const SNGAN_RESNET_PRESET = {
   optimizer: { kind: 'adam', learningRate: 2e-4, beta1: 0, beta2: 0.9 },
   batchSize: 64,
 } as const;
+
+/**
+ * The {@link SNGAN_RESNET_PRESET} as a GAN variant for `createGan` (hinge loss, Adam 2e-4 / 0 / 0.9,
+ * five discriminator steps per generator step unless overridden).
+ *
+ * @example
+ * const gan = createGan({ generator, discriminator, latentDim: 128, variant: snganResnetVariant() });
+ */
+export function snganResnetVariant(options: { discriminatorSteps?: number } = {}): GanVariant {
+  return snganHinge({ discriminatorSteps: options.discriminatorSteps ?? SNGAN_RESNET_PRESET.discriminatorSteps, learningRate: SNGAN_RESNET_PRESET.optimizer.learningRate });
+}
 
 /** Options of {@link snganResnet}. */
 export interface SnganResnetOptions {
