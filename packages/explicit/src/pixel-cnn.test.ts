@@ -130,6 +130,11 @@ describe('PixelCNN likelihood', () => {
     }
     // An untrained net is near uniform: about ln 256 nats per pixel.
     expect(nll.dataSync()[0] / 9).toBeGreaterThan(Math.log(256) - 1);
+    const drawn = expectNoTensorLeakSync('generate', () => model.generate(2, { rng: 4 }));
+    const values = Array.from(drawn.dataSync());
+    expect(values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+    expect(new Set(values).size).toBeGreaterThan(9); // near-uniform draws over 256 levels
+    drawn.dispose();
     tf.dispose([x, nll, logits]);
     model.dispose();
   });
@@ -153,6 +158,9 @@ describe('PixelCNN likelihood', () => {
     let agree = 0;
     for (let i = 0; i < 4; i++) pattern(i % 2).forEach((v, k) => (agree += s[i * 16 + k] === v ? 1 : 0));
     expect(agree / 64).toBeGreaterThan(0.9);
+    const images = expectNoTensorLeakSync('sample', () => model.sample(2, new Rng(1)));
+    expect(images.shape).toEqual([2, 4, 4, 1]);
+    images.dispose();
     // same seed, same samples
     const again = model.generate(4, { rng: new Rng(9), labels: sampleLabels });
     expect(Array.from(again.dataSync())).toEqual(Array.from(s));

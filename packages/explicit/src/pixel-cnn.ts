@@ -340,11 +340,13 @@ export class PixelCnn implements TrainableModel {
 
   /** Images for sample callbacks: {@link generate} mapped to [-1, 1]. */
   sample(count: number, rng: Rng): tf.Tensor4D {
-    const x = this.generate(count, { rng, labels: this.options.classes ? tf.tidy(() => tf.tensor1d(Array.from({ length: count }, (_, i) => i % this.options.classes), 'int32')) : undefined });
+    // A conditional model cycles through the classes.
+    const labels = this.options.classes ? tf.tensor1d(Array.from({ length: count }, (_, i) => i % this.options.classes), 'int32') : undefined;
+    const x = this.generate(count, { rng, labels });
     try {
       return this.networkInput(x);
     } finally {
-      x.dispose();
+      tf.dispose([x, ...(labels ? [labels] : [])]);
     }
   }
 
