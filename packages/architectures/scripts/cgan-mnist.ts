@@ -5,6 +5,7 @@
  * Run (from packages/architectures; the vite-node config resolves @tfgen/* to sources like the tests):
  *   npx vite-node --config scripts/vite-node.config.ts scripts/cgan-mnist.ts -- KIND STEPS BATCH WIDTH SEED
  * e.g. `... scripts/cgan-mnist.ts -- acgan 600 32 16 1`. KIND is concat | acgan | projection.
+ * Judge: @tfgen/metrics' shipped MNIST classifier (TFGEN_OWN_CLASSIFIER=1: a small CNN trained here instead).
  * Backend: wasm with @tfgen/core's conv-gradient kernels. Writes docs/results/architectures-cgan-mnist-KIND.json
  * and a sample grid PNG next to it; the markdown table in docs/results/architectures-cgan-mnist.md
  * is assembled from those JSON files by hand.
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng, Trainer, registerWasmTrainingKernels, withSeededRandom } from '@tfgen/core';
 import { writeImageGrid } from '@tfgen/core/node';
 import { loadMnist } from '@tfgen/datasets/node';
-import * as metrics from '@tfgen/metrics';
+import { loadMnistClassifier } from '@tfgen/metrics';
 import { createGan, vanillaGan } from '@tfgen/strategies';
 import { conditionalGan, sampleByClass, type ConditionalGanKind } from '../src/index';
 
@@ -44,12 +45,12 @@ interface Judge {
   source: string;
 }
 
-/** The metrics package's shipped MNIST classifier when it exports one; else a small CNN trained here on the train split. */
+/** The metrics package's shipped MNIST classifier; with TFGEN_OWN_CLASSIFIER=1 a small CNN trained here on the train split. */
 async function heldOutClassifier(test: { x: tf.Tensor; y: Int32Array }): Promise<Judge> {
-  const shipped = (metrics as Record<string, unknown>).mnistClassifier;
-  if (typeof shipped === 'function') {
-    const classifier = (await shipped()) as { predict(images: tf.Tensor): tf.Tensor2D; testAccuracy: number };
-    return { predict: (x) => classifier.predict(x), testAccuracy: accuracy((x) => classifier.predict(x), test.x, test.y), source: '@tfgen/metrics mnistClassifier()' };
+  if (process.env.TFGEN_OWN_CLASSIFIER !== '1') {
+    const classifier = loadMnistClassifier();
+    const predict = (x: tf.Tensor) => classifier.predict(x);
+    return { predict, testAccuracy: accuracy(predict, test.x, test.y), source: '@tfgen/metrics loadMnistClassifier() (shipped weights)' };
   }
   const model = withSeededRandom(new Rng(`classifier-${seed}`), () =>
     tfl.sequential({
@@ -158,4 +159,12 @@ const report = {
   backend: tf.getBackend(),
 };
 writeFileSync(join(results, `architectures-cgan-mnist-${kind}.json`), JSON.stringify(report, null, 2) + '\n');
+// The trained generator, for later evaluation (not committed: /tmp).
+await gan.generator.save(tf.io.withSaveHandler(async (artifacts) => {
+  const dir = `/tmp/tfgen-cgan-mnist-${kind}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...artifacts, weightData: undefined }));
+  writeFileSync(join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+}));
 console.log(JSON.stringify(report));
