@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ArgumentError, Rng } from '@tfgen/core';
+import { ArgumentError, Rng, expectNoTensorLeakSync } from '@tfgen/core';
 import { describe, expect, it } from 'vitest';
 import { dcgan } from './dcgan';
 import { computeStyles, meanStyle, styleGan, synthesize } from './style-gan';
@@ -65,7 +65,10 @@ describe('styleGan', () => {
     const onlyZ2 = synthesize(gan.generator, { latents: z2, rng: new Rng(9) });
     expect(maxAbsDiff(image({ mixLatents: z2, crossoverLayer: 0 }), onlyZ2)).toBeLessThan(1e-6);
     expect(maxAbsDiff(image({ mixLatents: z2, crossoverLayer: gan.numStyles }), image({}))).toBeLessThan(1e-6);
-    const mixed = image({ mixLatents: z2, crossoverLayer: crossover });
+    // Public functions leave nothing behind but the tensor they return.
+    const mixed = expectNoTensorLeakSync('synthesize', () => image({ mixLatents: z2, crossoverLayer: crossover }));
+    tf.dispose(expectNoTensorLeakSync('computeStyles', () => computeStyles(gan.generator, { latents: z1, mixLatents: z2, truncation: 0.5 })));
+    tf.dispose(expectNoTensorLeakSync('meanStyle', () => meanStyle(gan.generator)));
     expect(maxAbsDiff(mixed, onlyZ2)).toBeGreaterThan(1e-4);
     expect(maxAbsDiff(mixed, image({}))).toBeGreaterThan(1e-4);
   });
