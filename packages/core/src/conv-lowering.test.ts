@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
-import { conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv } from './conv-lowering';
+import {
+  conv2dBackpropFilterViaConv,
+  conv2dBackpropInputViaConv,
+  depthwiseConv2dBackpropFilterViaConv,
+  depthwiseConv2dBackpropInputViaConv,
+} from './conv-lowering';
 import { Rng } from './random';
 
 function maxRelativeError(actual: tf.Tensor, expected: tf.Tensor): number {
@@ -30,6 +35,23 @@ describe('conv gradients lowered to forward convs (cpu)', () => {
       const native = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad), dy)))([x, filter]);
       expect(maxRelativeError(conv2dBackpropInputViaConv(dy, filter, x.shape, strides, pad), native[0]!)).toBeLessThan(1e-5);
       expect(maxRelativeError(conv2dBackpropFilterViaConv(x, dy, filter.shape, strides, pad), native[1]!)).toBeLessThan(1e-5);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each(cases)('depthwise: x %ix%i filter %ix%i stride %j pad %j match the native cpu kernels', (height, width, fh, fw, strides, pad) => {
+    const rng = new Rng(`depthwise-${height}-${width}-${fh}-${fw}`);
+    const before = tf.memory().numTensors;
+    // tfjs' depthwise conv needs equal strides for 'same'/explicit; use the first stride for both.
+    const stride = typeof strides === 'number' ? strides : strides[0];
+    tf.tidy(() => {
+      const x = tf.tensor4d(rng.normalArray(2 * height * width * 3), [2, height, width, 3]);
+      const filter = tf.tensor4d(rng.normalArray(fh * fw * 3 * 2), [fh, fw, 3, 2]);
+      const outShape = tf.depthwiseConv2d(x, filter, stride, pad).shape;
+      const dy = tf.tensor4d(rng.normalArray(outShape.reduce((a, b) => a * b, 1)), outShape);
+      const native = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)))([x, filter]);
+      expect(maxRelativeError(depthwiseConv2dBackpropInputViaConv(dy, filter, x.shape, stride, pad), native[0]!)).toBeLessThan(1e-5);
+      expect(maxRelativeError(depthwiseConv2dBackpropFilterViaConv(x, dy, filter.shape, stride, pad), native[1]!)).toBeLessThan(1e-5);
     });
     expect(tf.memory().numTensors).toBe(before);
   });

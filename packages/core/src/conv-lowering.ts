@@ -27,6 +27,7 @@ function forwardInfo(
   strides: number | readonly number[],
   pad: ConvPadding,
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  depthwise = false,
 ): tf.backend_util.Conv2DInfo {
   if (inputShape.length !== 4) throw new ShapeError('inputShape', 'rank 4 [batch, height, width, channels]', inputShape);
   if (filterShape.length !== 4) throw new ShapeError('filterShape', 'rank 4 [height, width, inChannels, outChannels]', filterShape);
@@ -40,7 +41,7 @@ function forwardInfo(
     1,
     pad as 'same',
     dimRoundingMode,
-    false,
+    depthwise,
     'channelsLast',
   );
 }
@@ -186,6 +187,7 @@ function phaseConv(
   filterWidth: number,
   top: number,
   left: number,
+  depthwise = false,
 ): tf.Tensor4D {
   const rowAxis = phaseAxis(rowOffset, strideHeight, rows, outHeight, filterHeight, top);
   const colAxis = phaseAxis(colOffset, strideWidth, cols, outWidth, filterWidth, left);
@@ -204,13 +206,109 @@ function phaseConv(
       [strideHeight, strideWidth, 1, 1],
     ) as tf.Tensor4D;
   }
-  // Correlation with the flipped sub-filter, in/out channels swapped.
-  const flipped = tf.transpose(tf.reverse(sub, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
   const padding: ConvPadding = [
     [0, 0],
     [rowAxis.padBefore, rowAxis.padAfter],
     [colAxis.padBefore, colAxis.padAfter],
     [0, 0],
   ];
+  if (depthwise) {
+    // Each dy channel c*M+m correlates with its own flipped tap filter; then sum the M multipliers.
+    const [taps1, taps2, channels, multiplier] = sub.shape;
+    const flippedDepthwise = tf.reshape(tf.reverse(sub, [0, 1]), [taps1, taps2, channels * multiplier, 1]) as tf.Tensor4D;
+    const perChannel = tf.depthwiseConv2d(source, flippedDepthwise, 1, padding);
+    const [n, outRows, outCols] = perChannel.shape;
+    return tf.sum(tf.reshape(perChannel, [n, outRows, outCols, channels, multiplier]), 4) as tf.Tensor4D;
+  }
+  // Correlation with the flipped sub-filter, in/out channels swapped.
+  const flipped = tf.transpose(tf.reverse(sub, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
   return tf.conv2d(source, flipped, 1, padding);
+}
+
+/**
+ * The gradient of `depthwiseConv2d(x, filter, strides, pad)` with respect to the filter
+ * (`[fh, fw, C, M]`), as one forward depthwise conv: channels x batch become the channels, `dy`
+ * the (dilated) filter, then a sum over the batch. Exists because the wasm backend has no
+ * `DepthwiseConv2dNativeBackpropFilter`; runs on any backend.
+ */
+export function depthwiseConv2dBackpropFilterViaConv(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: readonly number[],
+  strides: number | readonly number[],
+  pad: ConvPadding,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): tf.Tensor4D {
+  const info = forwardInfo(x.shape, filterShape, strides, pad, dimRoundingMode, true);
+  if (dy.rank !== 4 || dy.shape[0] !== x.shape[0] || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
+    throw new ShapeError('dy', `shape [${x.shape[0]}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`, dy.shape);
+  }
+  const [batch, height, width, channels] = x.shape;
+  const multiplier = filterShape[3]!;
+  const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const bottom = filterHeight + (outHeight - 1) * strideHeight - height - top;
+  const right = filterWidth + (outWidth - 1) * strideWidth - width - left;
+  return tf.tidy(() => {
+    let input: tf.Tensor4D = x;
+    if (bottom < 0 || right < 0) {
+      input = tf.slice(x, [0, 0, 0, 0], [-1, height + Math.min(bottom, 0), width + Math.min(right, 0), -1]);
+    }
+    const [, croppedHeight, croppedWidth] = input.shape;
+    const planes = tf.reshape(tf.transpose(input, [1, 2, 3, 0]), [1, croppedHeight, croppedWidth, channels * batch]); // channel c*N+n
+    const dyFilter = tf.reshape(
+      tf.transpose(tf.reshape(dy, [batch, outHeight, outWidth, channels, multiplier]), [1, 2, 3, 0, 4]),
+      [outHeight, outWidth, channels * batch, multiplier],
+    ) as tf.Tensor4D;
+    const padding: ConvPadding = [
+      [0, 0],
+      [top, Math.max(bottom, 0)],
+      [left, Math.max(right, 0)],
+      [0, 0],
+    ];
+    const result = tf.depthwiseConv2d(planes, dyFilter, 1, padding, 'NHWC', [strideHeight, strideWidth]); // [1, fh, fw, (c*N+n)*M+m]
+    return tf.sum(tf.reshape(result, [filterHeight, filterWidth, channels, batch, multiplier]), 3) as tf.Tensor4D;
+  });
+}
+
+/**
+ * The gradient of `depthwiseConv2d(x, filter, strides, pad)` with respect to `x`: stride-phase
+ * split forward depthwise convs with flipped sub-filters, summed over the channel multiplier.
+ * Exists because the wasm backend has no `DepthwiseConv2dNativeBackpropInput`; runs on any backend.
+ */
+export function depthwiseConv2dBackpropInputViaConv(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  inputShape: readonly number[],
+  strides: number | readonly number[],
+  pad: ConvPadding,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): tf.Tensor4D {
+  const info = forwardInfo(inputShape, filter.shape, strides, pad, dimRoundingMode, true);
+  const [batch, height, width, inChannels] = inputShape as [number, number, number, number];
+  if (dy.rank !== 4 || dy.shape[0] !== batch || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
+    throw new ShapeError('dy', `shape [${batch}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`, dy.shape);
+  }
+  const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  return tf.tidy(() => {
+    const phaseRows = Math.ceil(height / strideHeight);
+    const phaseCols = Math.ceil(width / strideWidth);
+    const rows: tf.Tensor4D[] = [];
+    for (let rowOffset = 0; rowOffset < strideHeight; rowOffset++) {
+      const cols: tf.Tensor4D[] = [];
+      for (let colOffset = 0; colOffset < strideWidth; colOffset++) {
+        cols.push(
+          phaseConv(dy, filter, rowOffset, colOffset, strideHeight, strideWidth, phaseRows, phaseCols, inChannels, outHeight, outWidth, filterHeight, filterWidth, top, left, true),
+        );
+      }
+      rows.push(tf.stack(cols, 3) as tf.Tensor4D);
+    }
+    const interleaved = tf.stack(rows, 2);
+    const full = tf.reshape(interleaved, [batch, phaseRows * strideHeight, phaseCols * strideWidth, inChannels]) as tf.Tensor4D;
+    if (full.shape[1] === height && full.shape[2] === width) return full;
+    return tf.slice(full, [0, 0, 0, 0], [batch, height, width, inChannels]);
+  });
 }

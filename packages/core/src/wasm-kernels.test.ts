@@ -256,3 +256,38 @@ describe('stock wasm gradient kernels that training uses', () => {
     await tf.setBackend('cpu');
   });
 });
+
+describe('wasm depthwise conv gradients', () => {
+  it('match the cpu backend to 1e-5 (missing on stock wasm)', async () => {
+    registerWasmTrainingKernels();
+    const rng = new Rng(31);
+    const shapes: [number[], number[], number, 'same' | 'valid'][] = [
+      [[2, 7, 7, 3], [3, 3, 3, 2], 1, 'same'],
+      [[2, 8, 8, 2], [4, 4, 2, 1], 2, 'same'],
+      [[1, 9, 7, 4], [3, 2, 4, 3], 2, 'valid'],
+      [[2, 6, 6, 2], [2, 2, 2, 2], 3, 'same'],
+    ];
+    for (const [xShape, filterShape, stride, pad] of shapes) {
+      const xValues = rng.normalArray(xShape.reduce((a, b) => a * b, 1));
+      const filterValues = rng.normalArray(filterShape.reduce((a, b) => a * b, 1));
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xValues, xShape as [number, number, number, number]);
+          const filter = tf.tensor4d(filterValues, filterShape as [number, number, number, number]);
+          const y = tf.depthwiseConv2d(x, filter, stride, pad);
+          const dy = tf.tensor(new Rng(JSON.stringify(xShape)).normalArray(y.size), y.shape);
+          const [dx, dfilter] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), dy)))([x, filter]);
+          return [dx!.dataSync() as Float32Array, dfilter!.dataSync() as Float32Array];
+        });
+      await tf.setBackend('cpu');
+      const expected = run();
+      await tf.setBackend('wasm');
+      const before = tf.memory().numTensors;
+      const actual = run();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(relativeError(actual[0]!, expected[0]!), `dx for ${xShape} ${filterShape} s${stride} ${pad}`).toBeLessThan(1e-5);
+      expect(relativeError(actual[1]!, expected[1]!), `dfilter for ${xShape} ${filterShape} s${stride} ${pad}`).toBeLessThan(1e-5);
+    }
+    await tf.setBackend('cpu');
+  });
+});

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilterViaConv, conv2dBackpropInputViaConv, type ConvPadding } from './conv-lowering';
+import {
+  conv2dBackpropFilterViaConv,
+  conv2dBackpropInputViaConv,
+  depthwiseConv2dBackpropFilterViaConv,
+  depthwiseConv2dBackpropInputViaConv,
+  type ConvPadding,
+} from './conv-lowering';
 import { resizeBilinearBackprop, resizeNearestNeighborBackprop } from './cpu-kernel-fixes';
 
 /** Kernel names that {@link registerWasmTrainingKernels} provides on the `wasm` backend. */
@@ -7,6 +13,8 @@ export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   'UnsortedSegmentSum',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
   'ResizeNearestNeighborGrad',
   'ResizeBilinearGrad',
   'MaxPoolGrad',
@@ -119,7 +127,27 @@ function resizeBilinearGradKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo 
   });
 }
 
+function depthwiseBackpropFilterKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  return withInputs((created) => {
+    const x = asTensor<tf.Tensor4D>(inputs.x as tf.TensorInfo, created);
+    const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo, created);
+    return depthwiseConv2dBackpropFilterViaConv(x, dy, filterShape, strides, pad as ConvPadding, dimRoundingMode);
+  });
+}
+
+function depthwiseBackpropInputKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
+  const { strides, pad, dimRoundingMode, inputShape } = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  return withInputs((created) => {
+    const dy = asTensor<tf.Tensor4D>(inputs.dy as tf.TensorInfo, created);
+    const filter = asTensor<tf.Tensor4D>(inputs.filter as tf.TensorInfo, created);
+    return depthwiseConv2dBackpropInputViaConv(dy, filter, inputShape, strides, pad as ConvPadding, dimRoundingMode);
+  });
+}
+
 const replacements: Record<string, tf.KernelFunc> = {
+  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterKernel as tf.KernelFunc,
+  DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputKernel as tf.KernelFunc,
   ResizeBilinearGrad: resizeBilinearGradKernel as tf.KernelFunc,
   ResizeNearestNeighborGrad: resizeNearestNeighborGradKernel as tf.KernelFunc,
   Conv2DBackpropFilter: conv2dBackpropFilterKernel as tf.KernelFunc,
@@ -161,7 +189,8 @@ function explicitSamePadding(stock: tf.KernelConfig, depthwise: boolean): tf.Ker
  * Registers on the `wasm` backend the kernels that training needs and stock tfjs-backend-wasm
  * lacks or runs slowly: `Conv2DBackpropFilter` (missing: conv nets cannot train), a fast
  * `Conv2DBackpropInput` (also `conv2dTranspose`; the stock one is ~9x slower than an equal-size
- * `conv2d`) and `UnsortedSegmentSum` (gradient of `tf.gather`, e.g. embeddings), all lowered
+ * `conv2d`), the depthwise conv gradients (missing) and `UnsortedSegmentSum` (gradient of
+ * `tf.gather`, e.g. embeddings), all lowered
  * to forward wasm ops so they match the cpu backend to float32 rounding. It wraps `MaxPoolGrad`
  * (the stock one misroutes windows whose maximum is negative) and the stock forward convs. It also wraps the stock
  * forward convs (`Conv2D`, `FusedConv2D`, depthwise) to pass `'same'` padding explicitly: stock
