@@ -267,7 +267,7 @@ export function depthwiseConv2dBackpropFilterViaConv(
       [left, Math.max(right, 0)],
       [0, 0],
     ];
-    const result = tf.depthwiseConv2d(planes, dyFilter, 1, padding, 'NHWC', [strideHeight, strideWidth]); // [1, fh, fw, (c*N+n)*M+m]
+    const result = tf.depthwiseConv2d(planes as tf.Tensor4D, dyFilter, 1, padding, 'NHWC', [strideHeight, strideWidth]); // [1, fh, fw, (c*N+n)*M+m]
     return tf.sum(tf.reshape(result, [filterHeight, filterWidth, channels, batch, multiplier]), 3) as tf.Tensor4D;
   });
 }
