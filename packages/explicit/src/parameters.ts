@@ -124,8 +124,3 @@ export function writeWeights(variables: readonly StateVariable[], weights: Saved
     value.dispose();
   }
 }
-
-/** The `[batch]`-shaped mean of a tensor, as a number (for metrics). */
-export function scalarOf(t: tf.Tensor): number {
-  return t.dataSync()[0];
-}
