@@ -64,6 +64,8 @@ export const trainConfigSchema = z
     packing: integer(1).default(1),
     /** EMA decay of the generator's weights (0: off). */
     emaDecay: numeric(z.number().min(0).lt(1)).default(0),
+    /** mlp-gan only: start from a published 2D architecture (`unrolled`: Metz et al. 2017; `pacgan`: Lin et al. 2018). */
+    architecture: z.enum(['default', 'unrolled', 'pacgan']).default('default'),
     latentDim: integer(1).optional(),
     hiddenUnits: integer(1).optional(),
     hiddenLayers: integer(1).optional(),

@@ -49,6 +49,7 @@ function trainCommand(program: Command, state: ProgramState): void {
     .option('--unrolled-steps <n>', 'unrolled GAN: steps of look-ahead for the generator (mlp-gan; default 0)')
     .option('--packing <n>', 'PacGAN: samples the discriminator sees at once (mlp-gan; default 1)')
     .option('--ema-decay <d>', 'exponential moving average of the generator weights, e.g. 0.999 (default 0: off)')
+    .option('--architecture <name>', 'mlp-gan: default, unrolled (Metz et al. 2017 2D nets) or pacgan (Lin et al. 2018 2D nets)')
     .option('--latent-dim <n>', 'latent size (default: 16 mlp-gan, 100 dcgan, 20 vae)')
     .option('--hidden-units <n>', 'hidden width (mlp-gan 128, vae 200; dcgan: base channels 32)')
     .option('--hidden-layers <n>', 'hidden layers (mlp-gan and vae; default 2)')
@@ -207,14 +208,16 @@ function demoCommand(program: Command): void {
     .option('--steps <n>', 'steps per 2D run (default 1500)')
     .option('--seed <n>', 'seed (default 0)', '0')
     .option('--no-mnist', 'skip the MNIST part')
+    .option('--mnist-steps <n>', 'steps of the MNIST VAE (default 400)')
     .addHelpText('after', '\nExamples:\n  $ tfgen demo\n  $ tfgen demo --steps 3000 --out runs/demo-long')
-    .action(async (options: { out: string; steps?: string; seed: string; mnist: boolean }) => {
+    .action(async (options: { out: string; steps?: string; seed: string; mnist: boolean; mnistSteps?: string }) => {
       const { runDemo } = await import('./demo');
       await runDemo({
         outDir: options.out,
         steps: options.steps === undefined ? undefined : parseIntegerFlag(options.steps, '--steps', 1),
         seed: parseIntegerFlag(options.seed, '--seed', 0),
         mnist: options.mnist,
+        mnistSteps: options.mnistSteps === undefined ? undefined : parseIntegerFlag(options.mnistSteps, '--mnist-steps', 1),
       });
     });
 }

@@ -91,6 +91,7 @@ export function buildRun(config: TrainConfig): BuiltRun {
     if (data.kind !== 'images') throw new ArgumentError('config.dataset', 'an image dataset (mnist, fashion-mnist) for model "vae"', config.dataset);
     for (const field of ['unrolledSteps', 'gradientPenalty'] as const) if (config[field]) unsupported(config, field, 'GAN models');
     if (config.packing > 1) unsupported(config, 'packing', 'GAN models');
+    if (config.architecture !== 'default') unsupported(config, 'architecture', 'mlp-gan');
     const vae = createVae({
       inputShape: [...data.images!.shape],
       latentDim: config.latentDim ?? 20,
@@ -109,10 +110,11 @@ export function buildRun(config: TrainConfig): BuiltRun {
       throw new ArgumentError('config.batchSize (--batch-size)', `a multiple of the packing ${config.packing}`, config.batchSize);
     }
     // The MLP's discriminator packs its own input (PackSamples), so createGan gets packing 1.
+    const preset = config.architecture === 'default' ? undefined : config.architecture;
     networks = mlpGan({
-      latentDim: config.latentDim ?? 16,
-      hiddenUnits: config.hiddenUnits ?? 128,
-      hiddenLayers: config.hiddenLayers ?? 2,
+      ...(preset
+        ? { preset, latentDim: config.latentDim, hiddenUnits: config.hiddenUnits, hiddenLayers: config.hiddenLayers }
+        : { latentDim: config.latentDim ?? 16, hiddenUnits: config.hiddenUnits ?? 128, hiddenLayers: config.hiddenLayers ?? 2 }),
       packing: config.packing,
       seed: initSeed,
     });
@@ -123,6 +125,7 @@ export function buildRun(config: TrainConfig): BuiltRun {
       throw new ArgumentError('config.batchSize (--batch-size)', `a multiple of the packing ${config.packing}`, config.batchSize);
     }
     if (config.packing > 1) unsupported(config, 'packing', 'mlp-gan');
+    if (config.architecture !== 'default') unsupported(config, 'architecture', 'mlp-gan');
     const shape = data.images!.shape;
     networks = dcgan({
       imageShape: [shape[0], shape[1], shape[2]] as never,

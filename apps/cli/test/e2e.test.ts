@@ -162,4 +162,15 @@ describe('tfgen end to end', () => {
     expect(noRun.stderr).toMatch(/error: run folder: expected a folder made by `tfgen train`/);
     expect(fs.existsSync(path.join(work, 'runs/bad'))).toBe(false);
   }, 240_000);
+
+  it('demo runs end to end on tiny settings and says where the pictures are', async () => {
+    const demo = await tfgen(['demo', '--steps', '4', '--mnist-steps', '2', '--out', 'runs/demo']);
+    expect(demo.stderr).not.toMatch(/error/i);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toMatch(/\| run \| modes covered \| high quality \|/);
+    for (const name of ['ring-vanilla.png', 'ring-pacgan2.png', 'mnist-vae.png', 'README.md']) {
+      expect(fs.existsSync(path.join(work, 'runs/demo', name)), name).toBe(true);
+      expect(demo.stdout).toContain(name === 'README.md' ? 'runs/demo' : path.join('runs/demo', name));
+    }
+  }, 240_000);
 });
