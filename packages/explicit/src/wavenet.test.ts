@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError, Rng, ShapeError, expectNoTensorLeakSync, registerWasmTrainingKernels } from '@tfgen/core';
-import { createWaveNet, loadWaveNet } from './wavenet';
+import { WaveNet, createWaveNet, loadWaveNet } from './wavenet';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -87,6 +87,21 @@ describe('WaveNet', () => {
     tf.dispose([data, nll, a, b]);
     model.dispose();
     copy.dispose();
+  });
+
+  it('accepts the audioWindows batch format (x float [batch, time, 1], y mu-law codes [batch, time])', () => {
+    const model = createWaveNet({ dilations: [1, 2], residualChannels: 4, skipChannels: 4, levels: 8, seed: 5 });
+    const codes = tf.tensor2d([[1, 2, 3, 4, 5], [7, 6, 5, 4, 3]], [2, 5], 'int32');
+    const x = tf.tidy(() => tf.expandDims(tf.sub(tf.div(tf.cast(codes, 'float32'), 3.5), 1), 2));
+    const fromCodes = WaveNet.codesOfBatch({ x: codes });
+    expect(fromCodes.codes).toBe(codes);
+    expect(WaveNet.codesOfBatch({ x, y: codes }).codes).toBe(codes);
+    const a = model.nll(codes);
+    const metrics = model.trainStep({ x, y: codes }, { step: 0, rng: new Rng(1) });
+    expect(metrics.loss).toBeCloseTo(tf.tidy(() => tf.mean(a).dataSync()[0]) / 4, 4);
+    expect(() => WaveNet.codesOfBatch({ x })).toThrow(/batch: expected x int codes/);
+    tf.dispose([codes, x, a]);
+    model.dispose();
   });
 
   it('validates options and inputs', () => {

@@ -189,11 +189,27 @@ export class WaveNet implements TrainableModel {
     });
   }
 
-  /** One Adam step on `batch.x` (int codes `[batch, time]`). Metrics: `loss` (nats per sample) and `bitsPerSample`. */
+  /**
+   * The codes and class labels of a batch: either `x` int codes `[batch, time]` with optional `y` class
+   * ids `[batch]`, or the `audioWindows(..., { muLawLevels })` format of @tfgen/datasets: `x` float
+   * `[batch, time, 1]` and `y` the mu-law codes `[batch, time]` (no class labels then).
+   */
+  static codesOfBatch(batch: Batch): { codes: tf.Tensor; labels?: tf.Tensor } {
+    const { x, y } = batch;
+    if (x && x.rank === 2) return { codes: x, labels: y };
+    if (x && x.rank === 3 && y && y.rank === 2 && y.shape[0] === x.shape[0] && y.shape[1] === x.shape[1]) return { codes: y };
+    throw new ShapeError('batch', 'x int codes [batch, time] (y: class ids), or x [batch, time, 1] with y codes [batch, time]', x?.shape ?? x);
+  }
+
+  /**
+   * One Adam step on a batch of codes (see {@link WaveNet.codesOfBatch}). Metrics: `loss` (nats per
+   * predicted sample) and `bitsPerSample`.
+   */
   trainStep(batch: Batch, _context: StepContext): StepMetrics {
-    this.checkCodes(batch.x, 'batch.x');
-    const perSequence = (batch.x.shape[1] as number) - 1;
-    const loss = this.optimizer.minimize(() => tf.div(tf.mean(this.nll(batch.x, batch.y)), perSequence) as tf.Scalar, true, this.params.list())!;
+    const { codes, labels } = WaveNet.codesOfBatch(batch);
+    this.checkCodes(codes, 'codes');
+    const perSequence = (codes.shape[1] as number) - 1;
+    const loss = this.optimizer.minimize(() => tf.div(tf.mean(this.nll(codes, labels)), perSequence) as tf.Scalar, true, this.params.list())!;
     const value = loss.dataSync()[0];
     loss.dispose();
     return { loss: value, bitsPerSample: value / Math.LN2 };
