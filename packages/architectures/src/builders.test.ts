@@ -44,8 +44,12 @@ async function expectSameAfterReload(model: tfl.LayersModel, inputs: tf.Tensor |
 }
 
 describe('mlpGan', () => {
-  it('builds the PacGAN preset: 4x400 BN generator, packed maxout discriminator', () => {
+  it('builds the PacGAN preset: 4x400 BN generator, packed maxout discriminator, N(0, 0.02) weights', () => {
     const gan = mlpGan({ preset: 'pacgan' });
+    const maxoutKernel = gan.discriminator.layers.find((l) => l.getClassName() === 'TfgenMaxout')!.getWeights()[0];
+    const spread = Math.sqrt(tf.moments(maxoutKernel).variance.dataSync()[0]);
+    expect(spread).toBeGreaterThan(0.018);
+    expect(spread).toBeLessThan(0.022);
     expect(gan.latentDim).toBe(2);
     expect(gan.packing).toBe(2);
     expect(gan.preset).toBe(MLP_GAN_PRESETS.pacgan);
@@ -65,6 +69,13 @@ describe('mlpGan', () => {
     expect(gan.discriminator.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Rescaling', 'Dense', 'Activation', 'Dense']);
     const z = normal(new Rng(1), [4, 256]);
     expect(out(gan.generator, z).shape).toEqual([4, 2]);
+    // Orthogonal initialization with gain 0.8: W^T W = 0.64 I for the 256x128 first kernel and the 128x2 output kernel.
+    const first = gan.generator.layers.find((l) => l.getClassName() === 'Dense')!.getWeights()[0];
+    expect(first.shape).toEqual([256, 128]);
+    const gram = tf.matMul(first, first, true, false);
+    expect(maxAbsDiff(gram, tf.mul(tf.eye(128), 0.64))).toBeLessThan(1e-4);
+    const last = gan.generator.getLayer('sample').getWeights()[0]; // [128, 2]
+    expect(maxAbsDiff(tf.matMul(last, last, true, false), tf.mul(tf.eye(2), 0.64))).toBeLessThan(1e-5);
   });
 
   it('is reproducible from a seed, trains one step without leaks and reloads identically', async () => {
