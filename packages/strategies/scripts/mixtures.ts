@@ -1,0 +1,183 @@
+/**
+ * Mode collapse on PacGAN's 2D mixtures: vanilla GAN against each strategy of
+ * @tfgen/strategies, over several seeds, scored with @tfgen/metrics' modeCoverage
+ * (2500 samples; a sample is high quality within 3 std of its nearest mode).
+ *
+ * Reproduce (from packages/strategies; sources resolved through scripts/tsconfig.json):
+ *   npx tsx --tsconfig scripts/tsconfig.json scripts/mixtures.ts [steps] [seeds] [datasets] [strategies] [out.md]
+ * e.g. npx tsx --tsconfig scripts/tsconfig.json scripts/mixtures.ts 1500 5 ring,grid all ../../docs/results/strategies-mixtures.md
+ *
+ * Set-up (deviations from PacGAN, forced by a CPU budget of minutes, not hours):
+ * - G: z ~ N(0, I_2) -> 128 ReLU -> 128 ReLU -> 2 (PacGAN: 4 x 400 ReLU with batch norm).
+ * - D: 2 -> 128 ReLU -> 128 ReLU -> 1 (PacGAN: 3 x 200 LinearMaxout(5)).
+ * - Adam(1e-3, 0.5, 0.999), batch 100, `steps` generator steps (PacGAN: Adam 1e-4, many epochs).
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { writeFileSync } from 'node:fs';
+import { Rng, withSeededRandom } from '@tfgen/core';
+import { gridOfGaussians, ringOfGaussians, type Mixture2D } from '@tfgen/datasets';
+import { modeCoverage } from '@tfgen/metrics';
+import { hinge } from '@tfgen/losses';
+import {
+  createGan,
+  MinibatchDiscrimination,
+  spectralNorm,
+  vanillaGan,
+  wganGp,
+  type CreateGanOptions,
+} from '@tfgen/strategies';
+
+const steps = Number(process.argv[2] ?? 1500);
+const seedCount = Number(process.argv[3] ?? 5);
+const datasetNames = (process.argv[4] ?? 'ring,grid').split(',');
+const strategyArg = process.argv[5] ?? 'all';
+const outFile = process.argv[6];
+const backend = process.env.TFGEN_BACKEND ?? 'wasm';
+const batchSize = 100;
+const hidden = Number(process.env.TFGEN_HIDDEN ?? 64);
+const lr = 1e-3;
+
+type Build = (seed: number) => Omit<CreateGanOptions, 'latentDim'>;
+
+function generator(seed: number): tfl.LayersModel {
+  return withSeededRandom(new Rng(seed).fork('G'), () =>
+    tfl.sequential({
+      layers: [
+        tfl.layers.dense({ inputShape: [2], units: hidden, activation: 'relu' }),
+        tfl.layers.dense({ units: hidden, activation: 'relu' }),
+        tfl.layers.dense({ units: 2 }),
+      ],
+    }),
+  );
+}
+
+function discriminator(seed: number, options: { inputDim?: number; sn?: boolean; minibatch?: boolean } = {}): tfl.LayersModel {
+  const wrap = (layer: tfl.layers.Layer) => (options.sn ? spectralNorm(layer) : layer);
+  return withSeededRandom(new Rng(seed).fork('D'), () => {
+    const layers: tfl.layers.Layer[] = [
+      wrap(tfl.layers.dense({ inputShape: [options.inputDim ?? 2], units: hidden, activation: 'relu' })),
+      wrap(tfl.layers.dense({ units: hidden, activation: 'relu' })),
+    ];
+    if (options.minibatch) layers.push(new MinibatchDiscrimination({ numKernels: 8, kernelDim: 3 }));
+    layers.push(wrap(tfl.layers.dense({ units: 1 })));
+    return tfl.sequential({ layers });
+  });
+}
+
+const adam = (rate: number, beta2 = 0.999) => ({ kind: 'adam' as const, learningRate: rate, beta1: 0.5, beta2 });
+const vanillaOptimizers = { generator: adam(lr), discriminator: adam(lr) };
+
+const strategies: Record<string, Build> = {
+  vanilla: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed), variant: vanillaGan(), optimizers: vanillaOptimizers }),
+  unrolled5: (seed) => ({
+    generator: generator(seed),
+    discriminator: discriminator(seed),
+    variant: vanillaGan(),
+    optimizers: vanillaOptimizers,
+    unrolled: { steps: 5, optimizer: 'adam', learningRate: lr, secondOrder: true },
+  }),
+  pacgan2: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed, { inputDim: 4 }), variant: vanillaGan(), optimizers: vanillaOptimizers, packing: 2 }),
+  minibatchDisc: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed, { minibatch: true }), variant: vanillaGan(), optimizers: vanillaOptimizers }),
+  wganGp: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed), variant: wganGp(), optimizers: { generator: adam(lr, 0.9), discriminator: adam(lr, 0.9) } }),
+  snHinge: (seed) => ({
+    generator: generator(seed),
+    discriminator: discriminator(seed, { sn: true }),
+    variant: { name: 'sn-hinge', loss: hinge },
+    optimizers: { generator: adam(lr, 0.9), discriminator: adam(lr, 0.9) },
+  }),
+  ttur: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed), variant: vanillaGan(), optimizers: { generator: adam(lr / 4), discriminator: adam(lr) } }),
+};
+
+const datasets: Record<string, Mixture2D> = { ring: ringOfGaussians(), grid: gridOfGaussians() };
+
+interface Row {
+  dataset: string;
+  strategy: string;
+  seed: number;
+  modes: number;
+  highQuality: number;
+  reverseKl: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+async function run(): Promise<void> {
+  await tf.setBackend(backend);
+  const names = strategyArg === 'all' ? Object.keys(strategies) : strategyArg.split(',');
+  const rows: Row[] = [];
+  for (const datasetName of datasetNames) {
+    const mixture = datasets[datasetName];
+    for (const strategy of names) {
+      for (let seed = 1; seed <= seedCount; seed++) {
+        const started = Date.now();
+        const cpuStarted = process.cpuUsage();
+        const gan = createGan({ latentDim: 2, ...strategies[strategy](seed) });
+        const data = mixture.batches({ batchSize, seed });
+        const rng = new Rng(seed).fork('train');
+        for (let step = 0; step < steps; step++) {
+          const batch = data.next();
+          gan.trainStep(batch, { step, rng });
+          tf.dispose(batch.x);
+        }
+        const samples = gan.sample(2500, new Rng(seed).fork('eval')) as tf.Tensor2D;
+        const score = modeCoverage(samples, { centers: mixture.centers, std: mixture.std });
+        samples.dispose();
+        gan.dispose();
+        gan.generator.dispose();
+        gan.discriminator.dispose();
+        const row = {
+          dataset: mixture.name,
+          strategy,
+          seed,
+          modes: score.modesCovered,
+          highQuality: score.highQualityFraction,
+          reverseKl: score.reverseKl,
+          seconds: (Date.now() - started) / 1000,
+          cpuSeconds: (() => {
+            const used = process.cpuUsage(cpuStarted);
+            return (used.user + used.system) / 1e6;
+          })(),
+        };
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+  }
+  const table = summarize(rows, names);
+  console.log(table);
+  if (outFile) writeFileSync(outFile, table);
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+function std(values: number[]): number {
+  const m = mean(values);
+  return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, values.length - 1));
+}
+
+function summarize(rows: Row[], names: string[]): string {
+  const lines = [
+    `| dataset | strategy | modes covered (mean ± sd) | per seed | % high quality | reverse KL | CPU s/run |`,
+    `| --- | --- | --- | --- | --- | --- | --- |`,
+  ];
+  for (const dataset of [...new Set(rows.map((r) => r.dataset))]) {
+    for (const strategy of names) {
+      const rs = rows.filter((r) => r.dataset === dataset && r.strategy === strategy);
+      if (rs.length === 0) continue;
+      const kl = rs.map((r) => r.reverseKl).filter(Number.isFinite);
+      lines.push(
+        `| ${dataset} | ${strategy} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'} | ${mean(rs.map((r) => r.cpuSeconds)).toFixed(1)} |`,
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+run().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
