@@ -10,14 +10,12 @@
  * and a sample grid PNG next to it; the markdown table in docs/results/architectures-cgan-mnist.md
  * is assembled from those JSON files by hand.
  */
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng, Trainer, registerWasmTrainingKernels, withSeededRandom } from '@tfgen/core';
+import { Rng, Trainer, initBackend, withSeededRandom } from '@tfgen/core';
 import { writeImageGrid } from '@tfgen/core/node';
 import { loadMnist } from '@tfgen/datasets/node';
 import { loadMnistClassifier } from '@tfgen/metrics';
@@ -34,9 +32,7 @@ const samplesPerClass = 100;
 const here = dirname(fileURLToPath(import.meta.url));
 const results = join(here, '../../../docs/results');
 
-registerWasmTrainingKernels();
-await tf.setBackend('wasm');
-await tf.ready();
+await initBackend({ prefer: 'wasm' }); // registers core's conv-gradient kernels for wasm
 console.log(`backend ${tf.getBackend()}; ${kind}, ${steps} steps, batch ${batchSize}, width ${width}, seed ${seed}`);
 
 interface Judge {
