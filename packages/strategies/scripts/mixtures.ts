@@ -4,19 +4,28 @@
  * (2500 samples; a sample is high quality within 3 std of its nearest mode).
  *
  * Reproduce (from packages/strategies; sources resolved through scripts/tsconfig.json):
- *   npx tsx --tsconfig scripts/tsconfig.json scripts/mixtures.ts [steps] [seeds] [datasets] [strategies] [out.md]
- * e.g. npx tsx --tsconfig scripts/tsconfig.json scripts/mixtures.ts 1500 5 ring,grid all ../../docs/results/strategies-mixtures.md
+ *   scripts/mixtures.ts [steps] [seeds] [datasets] [strategies] [out.md], run as:
+ *   TSX_TSCONFIG_PATH=scripts/tsconfig.json node --import tsx --import ./scripts/esm-dir-imports.mjs \
+ *     scripts/mixtures.ts 400 5 ring all ring.md > ring.log
+ *   ... scripts/mixtures.ts summarize table.md ring.log grid.log   (tabulates finished runs from logs)
+ * (esm-dir-imports.mjs lets Node load tfjs-core's ESM gradient files that @tfgen/core's sources import.)
+ * Backend: TFGEN_BACKEND (default wasm); hidden units: TFGEN_HIDDEN (default 64).
  *
  * Set-up (deviations from PacGAN, forced by a CPU budget of minutes, not hours):
- * - G: z ~ N(0, I_2) -> 128 ReLU -> 128 ReLU -> 2 (PacGAN: 4 x 400 ReLU with batch norm).
- * - D: 2 -> 128 ReLU -> 128 ReLU -> 1 (PacGAN: 3 x 200 LinearMaxout(5)).
+ * - G: z ~ N(0, I_2) -> 64 ReLU -> 64 ReLU -> 2 (PacGAN: 4 x 400 ReLU with batch norm).
+ * - D: 2 -> 64 ReLU -> 64 ReLU -> 1 (PacGAN: 3 x 200 LinearMaxout(5)).
  * - Adam(1e-3, 0.5, 0.999), batch 100, `steps` generator steps (PacGAN: Adam 1e-4, many epochs).
+ * - Strategies: unrolled5 = 5 unrolled Adam-from-zero steps (lr 1e-3), second-order term kept;
+ *   pacgan2 = packing 2 (D input 4); minibatchDisc = MinibatchDiscrimination(8 kernels x 3) before
+ *   D's last layer; wganGp = Wasserstein + GP 10, 5 critic steps, Adam(1e-3, 0.5, 0.9);
+ *   snHinge = spectralNorm on every D layer + hinge loss, Adam(1e-3, 0.5, 0.9);
+ *   ttur = G lr 2.5e-4, D lr 1e-3.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Rng, withSeededRandom } from '@tfgen/core';
 import { gridOfGaussians, ringOfGaussians, type Mixture2D } from '@tfgen/datasets';
 import { modeCoverage } from '@tfgen/metrics';
@@ -97,6 +106,7 @@ interface Row {
   dataset: string;
   strategy: string;
   seed: number;
+  steps: number;
   modes: number;
   highQuality: number;
   reverseKl: number;
@@ -105,13 +115,24 @@ interface Row {
 }
 
 async function run(): Promise<void> {
+  if (process.argv[2] === 'summarize') {
+    // Tabulates the JSON rows of finished runs from logs: summarize out.md log1 [log2 ...]
+    const rows = process.argv.slice(4).flatMap((file) =>
+      readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Row),
+    );
+    const table = summarize(rows, Object.keys(strategies));
+    console.log(table);
+    writeFileSync(process.argv[3], table);
+    return;
+  }
   await tf.setBackend(backend);
   const names = strategyArg === 'all' ? Object.keys(strategies) : strategyArg.split(',');
   const rows: Row[] = [];
-  for (const datasetName of datasetNames) {
-    const mixture = datasets[datasetName];
-    for (const strategy of names) {
-      for (let seed = 1; seed <= seedCount; seed++) {
+  // Seed-major order: a run cut short still has every strategy on the first seeds.
+  for (let seed = 1; seed <= seedCount; seed++) {
+    for (const datasetName of datasetNames) {
+      const mixture = datasets[datasetName];
+      for (const strategy of names) {
         const started = Date.now();
         const cpuStarted = process.cpuUsage();
         const gan = createGan({ latentDim: 2, ...strategies[strategy](seed) });
@@ -128,18 +149,17 @@ async function run(): Promise<void> {
         gan.dispose();
         gan.generator.dispose();
         gan.discriminator.dispose();
-        const row = {
+        const used = process.cpuUsage(cpuStarted);
+        const row: Row = {
           dataset: mixture.name,
           strategy,
           seed,
+          steps,
           modes: score.modesCovered,
           highQuality: score.highQualityFraction,
           reverseKl: score.reverseKl,
           seconds: (Date.now() - started) / 1000,
-          cpuSeconds: (() => {
-            const used = process.cpuUsage(cpuStarted);
-            return (used.user + used.system) / 1e6;
-          })(),
+          cpuSeconds: (used.user + used.system) / 1e6,
         };
         rows.push(row);
         console.log(JSON.stringify(row));
@@ -161,8 +181,8 @@ function std(values: number[]): number {
 
 function summarize(rows: Row[], names: string[]): string {
   const lines = [
-    `| dataset | strategy | modes covered (mean ± sd) | per seed | % high quality | reverse KL | CPU s/run |`,
-    `| --- | --- | --- | --- | --- | --- | --- |`,
+    `| dataset | strategy | seeds | steps | modes covered (mean ± sd) | per seed | % high quality | reverse KL | CPU s/run |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
   ];
   for (const dataset of [...new Set(rows.map((r) => r.dataset))]) {
     for (const strategy of names) {
@@ -170,7 +190,7 @@ function summarize(rows: Row[], names: string[]): string {
       if (rs.length === 0) continue;
       const kl = rs.map((r) => r.reverseKl).filter(Number.isFinite);
       lines.push(
-        `| ${dataset} | ${strategy} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'} | ${mean(rs.map((r) => r.cpuSeconds)).toFixed(1)} |`,
+        `| ${dataset} | ${strategy} | ${rs.length} | ${rs[0].steps} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'} | ${mean(rs.map((r) => r.cpuSeconds)).toFixed(1)} |`,
       );
     }
   }

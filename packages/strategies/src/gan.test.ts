@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ArgumentError, Rng, Trainer, withSeededRandom, type Batch, type BatchIterator, type StepContext } from '@tfgen/core';
+import { ArgumentError, MemoryCheckpointStore, Rng, Trainer, withSeededRandom, type Batch, type BatchIterator, type StepContext } from '@tfgen/core';
 import { hinge, nonSaturating } from '@tfgen/losses';
 import { describe, expect, it } from 'vitest';
 import { createGan, type CreateGanOptions } from './gan';
@@ -257,5 +257,44 @@ describe('with the core Trainer', () => {
     const created = tf.memory().numTensors - before;
     const [gs, ds] = await Promise.all([slots, dSlots]);
     expect(created).toBeLessThanOrEqual(gs + ds);
+  });
+});
+
+describe('checkpoints', () => {
+  it('a run resumed from a checkpoint ends exactly like an uninterrupted one (SN vectors, EMA, optimizer slots)', async () => {
+    const data = () => {
+      let cursor = 0;
+      const iterator: BatchIterator = {
+        batchSize: 8,
+        batchesPerEpoch: 10,
+        next: () => ({ x: points(8, 200 + cursor++) }),
+        getState: () => cursor,
+        setState: (s) => {
+          cursor = s as number;
+        },
+      };
+      return iterator;
+    };
+    const build = (seed: number) =>
+      createGan({
+        generator: mlp(2, [8], 2, 'relu', seed),
+        discriminator: withSeededRandom(new Rng(seed + 1), () =>
+          tfl.sequential({ layers: [spectralNorm(tfl.layers.dense({ inputShape: [2], units: 8, activation: 'relu' })), spectralNorm(tfl.layers.dense({ units: 1 }))] }),
+        ),
+        latentDim: 2,
+        variant: snganHinge(),
+        ema: { decay: 0.9 },
+      });
+    const values = (gan: ReturnType<typeof build>) => gan.stateVariables().map((v) => Array.from(v.read().dataSync()));
+    const reference = build(50);
+    await new Trainer(reference, { seed: 9, log: () => {} }).fit(data(), { steps: 6 });
+
+    const store = new MemoryCheckpointStore();
+    const first = build(50);
+    await new Trainer(first, { seed: 9, log: () => {} }).fit(data(), { steps: 3, checkpoint: { store, every: 3 } });
+    const second = build(77); // another init: the checkpoint supplies every weight
+    const summary = await new Trainer(second, { seed: 0, log: () => {} }).fit(data(), { steps: 6, resumeFrom: store });
+    expect(summary.resumedFrom).toBe(3);
+    expect(values(second)).toEqual(values(reference));
   });
 });
