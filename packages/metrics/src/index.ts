@@ -8,3 +8,4 @@ export * from './stacked-mnist-modes';
 export * from './likelihood';
 export * from './weights-codec';
 export * from './classifier';
+export * from './pretrained';

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-layers';
+import { ArgumentError, BackendError, expectInteger, expectOneOf, registerWasmTrainingKernels } from '@tfgen/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { COMPARE_PRESETS, type ComparePreset } from './presets';
+import { renderReport } from './report';
+import { runMixtureStudy, type MixtureRow } from './study-2d';
+import { runMnistStudy, type MnistRow } from './study-mnist';
+
+export { COMPARE_PRESETS, type ComparePreset } from './presets';
+export type { MixtureRow } from './study-2d';
+export type { MnistRow } from './study-mnist';
+
+/** Options of {@link runCompare}. */
+export interface CompareOptions {
+  /** `quick` (minutes on 2 cores), `full` (hours; states its time), `test` (seconds, for CI smoke tests). */
+  readonly preset: 'quick' | 'full' | 'test';
+  /** Folder for `report.md`, `results.json` and the PNG figures (created). */
+  readonly outDir: string;
+  /** Seed of every draw: weights, data order, latents, metric subsets (default 0). */
+  readonly seed?: number;
+  /** tfjs backend; default: keep the current one. `auto` picks wasm (with conv training kernels), else cpu. */
+  readonly backend?: 'auto' | 'cpu' | 'wasm';
+  /** Progress lines (one per model and phase). */
+  readonly onProgress?: (line: string) => void;
+  /** Skip the MNIST part (2D mixtures only). */
+  readonly skipMnist?: boolean;
+}
+
+/** What {@link runCompare} wrote and measured. */
+export interface CompareResult {
+  readonly reportPath: string;
+  readonly resultsPath: string;
+  readonly figures: string[];
+  readonly mixtureRows: MixtureRow[];
+  readonly mnistRows: MnistRow[];
+  readonly seconds: number;
+  readonly backend: string;
+}
+
+async function chooseBackend(requested: CompareOptions['backend']): Promise<string> {
+  if (requested === undefined) {
+    await tf.ready();
+    return tf.getBackend();
+  }
+  const order = requested === 'auto' ? ['wasm', 'cpu'] : [requested];
+  registerWasmTrainingKernels();
+  for (const name of order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return name;
+      }
+    } catch {
+      // try the next one
+    }
+  }
+  throw new BackendError('backend', `one of ${order.join(', ')} to load`, requested);
+}
+
+/**
+ * The GAN-vs-explicit comparison study: trains a vanilla GAN, the strategies (unrolled, minibatch
+ * discrimination, PacGAN, WGAN-GP, SN-hinge, TTUR) and a VAE on the ring of 8 and grid of 25
+ * Gaussians, then GANs, a VAE and a PixelCNN on binarized MNIST, and writes `report.md` (tables +
+ * PNG figures) and `results.json` to `outDir`. All numbers come from the run.
+ *
+ * @example
+ * const { reportPath } = await runCompare({ preset: 'quick', outDir: 'runs/compare', seed: 0, onProgress: console.log });
+ */
+export async function runCompare(options: CompareOptions): Promise<CompareResult> {
+  if (!options || typeof options !== 'object') throw new ArgumentError('options', 'a CompareOptions object', options);
+  const presetName = expectOneOf(options.preset, 'options.preset', ['quick', 'full', 'test'] as const);
+  if (typeof options.outDir !== 'string' || options.outDir.length === 0) throw new ArgumentError('options.outDir', 'a folder path', options.outDir);
+  const seed = expectInteger(options.seed ?? 0, 'options.seed', 0);
+  const log = options.onProgress ?? (() => {});
+  const preset: ComparePreset = COMPARE_PRESETS[presetName];
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const backend = await chooseBackend(options.backend);
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  log(`tfgen compare: preset ${preset.name} (${preset.expectedTime}), seed ${seed}, backend ${backend}, output ${outDir}`);
+
+  const mixture = await runMixtureStudy(preset, outDir, seed, log);
+  let mnist: Awaited<ReturnType<typeof runMnistStudy>> = { rows: [], skipped: [], classifierAccuracy: NaN };
+  let mnistError: string | null = null;
+  if (options.skipMnist) {
+    mnistError = 'skipped on request (skipMnist)';
+  } else {
+    try {
+      mnist = await runMnistStudy(preset, outDir, seed, log);
+    } catch (error) {
+      mnistError = error instanceof Error ? error.message : String(error);
+      log(`[mnist] failed: ${mnistError}`);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const report = renderReport({
+    preset,
+    seed,
+    backend,
+    command: `tfgen compare --preset ${preset.name} --seed ${seed}${options.backend ? ` --backend ${options.backend}` : ''}`,
+    mixtureRows: mixture.rows,
+    referenceNll: mixture.referenceNll,
+    mnistRows: mnist.rows,
+    mnistSkipped: mnist.skipped,
+    classifierAccuracy: mnist.classifierAccuracy,
+    mnistError,
+    totalSeconds: seconds,
+    startedAt,
+  });
+  const reportPath = join(outDir, 'report.md');
+  const resultsPath = join(outDir, 'results.json');
+  writeFileSync(reportPath, report);
+  writeFileSync(resultsPath, JSON.stringify({ preset: preset.name, seed, backend, seconds, startedAt, mixture: mixture.rows, referenceNll: mixture.referenceNll, mnist: mnist.rows, mnistSkipped: mnist.skipped, mnistError }, null, 2));
+  const figures = [...mixture.rows.flatMap((r) => [r.scatterFile, r.lossFile]), ...mnist.rows.flatMap((r) => [r.gridFile, r.lossFile])].map((f) => join(outDir, f));
+  log(`tfgen compare: done in ${seconds.toFixed(0)} s; report ${reportPath}`);
+  return { reportPath, resultsPath, figures, mixtureRows: mixture.rows, mnistRows: mnist.rows, seconds, backend };
+}
