@@ -9,6 +9,34 @@ import {
 } from './conv-lowering';
 import { Rng } from './random';
 
+/** Naive reference: dW[a,b,ci,co] = sum over n,i,j of x[n, i*s+a-top, j*s+b-left, ci] * dy[n,i,j,co]. */
+function naiveFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], strides: [number, number], top: number, left: number): tf.Tensor4D {
+  const [batch, height, width, inChannels] = x.shape;
+  const [, outHeight, outWidth, outChannels] = dy.shape;
+  const [fh, fw] = filterShape as [number, number];
+  const xv = x.dataSync();
+  const dyv = dy.dataSync();
+  const out = new Float32Array(fh * fw * inChannels * outChannels);
+  for (let a = 0; a < fh; a++)
+    for (let b = 0; b < fw; b++)
+      for (let ci = 0; ci < inChannels; ci++)
+        for (let co = 0; co < outChannels; co++) {
+          let sum = 0;
+          for (let n = 0; n < batch; n++)
+            for (let i = 0; i < outHeight; i++) {
+              const row = i * strides[0] + a - top;
+              if (row < 0 || row >= height) continue;
+              for (let j = 0; j < outWidth; j++) {
+                const col = j * strides[1] + b - left;
+                if (col < 0 || col >= width) continue;
+                sum += xv[((n * height + row) * width + col) * inChannels + ci]! * dyv[((n * outHeight + i) * outWidth + j) * outChannels + co]!;
+              }
+            }
+          out[((a * fw + b) * inChannels + ci) * outChannels + co] = sum;
+        }
+  return tf.tensor4d(out, [fh, fw, inChannels, outChannels]);
+}
+
 function maxRelativeError(actual: tf.Tensor, expected: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]! / tf.max(tf.abs(expected)).dataSync()[0]!);
 }
@@ -35,6 +63,11 @@ describe('conv gradients lowered to forward convs (cpu)', () => {
       const native = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad), dy)))([x, filter]);
       expect(maxRelativeError(conv2dBackpropInputViaConv(dy, filter, x.shape, strides, pad), native[0]!)).toBeLessThan(1e-5);
       expect(maxRelativeError(conv2dBackpropFilterViaConv(x, dy, filter.shape, strides, pad), native[1]!)).toBeLessThan(1e-5);
+      // cpu's Conv2DBackpropFilter is itself the lowering once @tfgen/core is imported: check
+      // against a naive loop too.
+      const info = tf.backend_util.computeConv2DInfo(x.shape, filter.shape, strides, 1, pad as 'same', undefined, false, 'channelsLast');
+      const naive = naiveFilterGradient(x, dy, filter.shape, [info.strideHeight, info.strideWidth], info.padInfo.top, info.padInfo.left);
+      expect(maxRelativeError(conv2dBackpropFilterViaConv(x, dy, filter.shape, strides, pad), naive)).toBeLessThan(1e-5);
     });
     expect(tf.memory().numTensors).toBe(before);
   });

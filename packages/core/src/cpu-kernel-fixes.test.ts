@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
-import { registerCpuKernelFixes, resizeNearestNeighborBackprop } from './cpu-kernel-fixes';
+import { CPU_KERNEL_FIXES, registerCpuKernelFixes, resizeNearestNeighborBackprop } from './cpu-kernel-fixes';
+import { conv2dBackpropFilterViaConv } from './conv-lowering';
 import { Rng } from './random';
 
 registerCpuKernelFixes(); // after the test setup imported the stock cpu kernels
@@ -58,6 +59,18 @@ describe('cpu kernel fixes', () => {
       expect(Math.abs(left - right)).toBeLessThan(1e-4 * (Math.abs(left) + 1));
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('replaces the slow cpu Conv2DBackpropFilter with the lowering (checked against a naive loop in conv-lowering.test.ts)', () => {
+    expect(CPU_KERNEL_FIXES).toContain('Conv2DBackpropFilter');
+    const rng = new Rng('bpf-cpu');
+    tf.tidy(() => {
+      const x = tf.tensor4d(rng.normalArray(2 * 9 * 9 * 3), [2, 9, 9, 3]);
+      const dy = tf.tensor4d(rng.normalArray(2 * 5 * 5 * 4), [2, 5, 5, 4]);
+      const viaKernel = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }) as tf.Tensor;
+      const direct = conv2dBackpropFilterViaConv(x, dy, [3, 3, 3, 4], 2, 'same');
+      expect(Array.from(viaKernel.dataSync())).toEqual(Array.from(direct.dataSync()));
+    });
   });
 
   it('fixes the stock kernel, which reads dy at the wrong batch stride', () => {
