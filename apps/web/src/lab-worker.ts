@@ -2,9 +2,7 @@
 // The 2D lab's training loop, off the page's thread. Messages carry plain data and typed arrays.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName, type BackendReport } from '@tfgen/core';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { loaders } from './backend-loaders';
 import { LabRun, type Frame } from './lab-run';
 import { loadLab, saveLab } from './lab-store';
 import type { BackendChoice, FromWorker, RunId, SavedLab, ToWorker } from './protocol';
@@ -13,21 +11,6 @@ declare const self: DedicatedWorkerGlobalScope;
 
 /** Training time per frame: long enough to amortize drawing, short enough to stay interactive. */
 const SLICE_MS = 120;
-
-const loaders: Partial<Record<BackendName, () => Promise<unknown>>> = {
-  webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
-  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
-  wasm: async () => {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths({
-      'tfjs-backend-wasm.wasm': new URL(wasmPlainUrl, self.location.href).href,
-      'tfjs-backend-wasm-simd.wasm': new URL(wasmSimdUrl, self.location.href).href,
-      'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedUrl, self.location.href).href,
-    });
-    return wasm;
-  },
-  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
-};
 
 let runs: { a: LabRun; b?: LabRun } | null = null;
 let playing = false;

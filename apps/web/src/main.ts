@@ -3,6 +3,7 @@ import { ganLossNames } from '@tfgen/losses';
 import type { Frame } from './lab-run';
 import { labFromJson, labToJson } from './lab-store';
 import type { BackendChoice, FromWorker, RunId, ToWorker } from './protocol';
+import { setUpImagesTab } from './images-tab';
 import { drawFrame, drawLosses, type LayerToggles } from './render';
 import { DEFAULT_LAB, DEFAULT_RUN, MIXTURE_NAMES, PENALTY_NAMES, checkLabSettings, checkRunSettings, type LabSettings, type RunSettings } from './settings';
 
@@ -210,7 +211,6 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'frame':
       show('a', message.frames.a, message.stepsPerSecond);
       if (message.frames.b) show('b', message.frames.b, message.stepsPerSecond);
-      if (!message.playing && state.playing) setPlaying(false);
       return;
     case 'saved':
       say(`Saved to this browser (IndexedDB) at step ${message.step}.`);
@@ -282,6 +282,29 @@ for (const id of RUN_IDS) {
   });
 }
 
+const images = setUpImagesTab({ onError: showError, download });
+(window as unknown as { tfgenImages: typeof images.state }).tfgenImages = images.state;
+const tabs = [$<HTMLButtonElement>('tab-lab'), $<HTMLButtonElement>('tab-images')];
+function selectTab(tab: HTMLButtonElement): void {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute('aria-controls')!).hidden = !selected;
+  }
+  tab.focus();
+  if (tab.id === 'tab-images') images.start(backendSelect.value as BackendChoice);
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const next = tabs[(tabs.indexOf(tab) + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    selectTab(next);
+  });
+}
+
 send({ type: 'init', backend: backendSelect.value as BackendChoice });
 configure();
+if (params.get('tab') === 'images') selectTab(tabs[1]);
 if (params.get('autoplay') === '1') playButton.click();

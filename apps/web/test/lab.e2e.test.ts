@@ -145,7 +145,7 @@ describe('2D lab in Chromium', () => {
 
   it('compares two runs side by side on the same seed; the screenshot is not blank', async () => {
     const page = await open('?backend=wasm&compare=1');
-    await trainTo(page, 150);
+    await trainTo(page, 100);
     const a = await frameOf(page, 'a');
     const b = await frameOf(page, 'b');
     expect(b.step).toBe(a.step);
@@ -193,6 +193,30 @@ describe('2D lab in Chromium', () => {
     await page.focus('#step');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('a-step')?.textContent === '1', null, { timeout: 30_000 });
+    await page.close();
+  });
+
+  it('Images tab: a 2-D VAE trains on the bundled MNIST subset and draws its latent grid', async () => {
+    const page = await open('?backend=wasm');
+    // Keyboard: focus the first tab and move right with the arrow key.
+    await page.focus('#tab-lab');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getAttribute('#tab-images', 'aria-selected')).toBe('true');
+    expect(await page.isHidden('#panel-lab')).toBe(true);
+    await page.waitForFunction(() => (window as unknown as { tfgenImages: { view: unknown } }).tfgenImages.view !== null, null, { timeout: 90_000 });
+    expect(await page.textContent('#vae-status')).toMatch(/^2000 digits loaded; backend wasm$/);
+    const start = Number(await page.textContent('#vae-eval'));
+    expect(start).toBeGreaterThan(400); // untrained: about 784 ln 2 = 543 nats
+    await page.click('#vae-play');
+    await page.waitForFunction(() => Number(document.getElementById('vae-step-count')?.textContent) >= 30, null, { timeout: 120_000, polling: 250 });
+    await page.click('#vae-play');
+    await page.waitForTimeout(500);
+    const after = Number(await page.textContent('#vae-eval'));
+    expect(after).toBeLessThan(start - 50);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#vae-png')]);
+    expect(png.suggestedFilename()).toMatch(/^tfgen-vae-latent-grid-step-\d+\.png$/);
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: join(RESULTS, 'web-images-vae.png'), fullPage: true });
     await page.close();
   });
 });

@@ -1,0 +1,78 @@
+// Measures the 2D lab's training speed per tfjs backend in Debian Chromium and writes
+// docs/results/web-2d-lab.md. Run: cd apps/web && npx tsx scripts/bench-backends.ts [seconds]
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { APP_DIR, CHROMIUM_ARGS, buildApp, launchChromium, serveDist } from '../test/browser';
+
+const seconds = Number(process.argv[2] ?? 20);
+const cases = [
+  { backend: 'wasm', flags: [] as string[] },
+  { backend: 'webgl', flags: [] },
+  { backend: 'cpu', flags: [] },
+  { backend: 'webgpu', flags: ['--enable-unsafe-webgpu'] },
+  { backend: 'auto', flags: [] },
+];
+
+await buildApp();
+const server = await serveDist();
+const rows: string[] = [];
+for (const { backend, flags } of cases) {
+  const browser = await launchChromium(flags);
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${server.url}?backend=${backend}`, { waitUntil: 'commit' });
+    const ready = await page
+      .waitForFunction(() => document.getElementById('backend-status')?.dataset.backend !== undefined || !document.getElementById('error')?.hidden, null, { timeout: 120_000 })
+      .then(() => true, () => false);
+    const chosen = await page.getAttribute('#backend-status', 'data-backend');
+    const error = (await page.textContent('#error'))?.trim();
+    if (!ready || !chosen || (backend !== 'auto' && chosen !== backend)) {
+      rows.push(`| ${backend} | ${flags.join(' ') || '-'} | unavailable | - | - | ${(error || errors.join('; ') || 'no backend report').slice(0, 160)} |`);
+      console.log(backend, 'unavailable', error);
+      continue;
+    }
+    await page.waitForFunction(() => (window as unknown as { tfgenLab: { frames: { a?: unknown } } }).tfgenLab.frames.a !== undefined, null, { timeout: 120_000 });
+    const stepNow = async () => Number(await page.textContent('#a-step'));
+    await page.click('#play');
+    await page.waitForTimeout(3000); // warm-up: shader compilation, wasm start-up
+    const s0 = await stepNow();
+    const t0 = Date.now();
+    const samples: number[] = [];
+    while (Date.now() - t0 < seconds * 1000) {
+      await page.waitForTimeout(1000);
+      samples.push(Number(await page.textContent('#a-sps')));
+    }
+    const s1 = await stepNow();
+    const wall = (s1 - s0) / ((Date.now() - t0) / 1000);
+    samples.sort((a, b) => a - b);
+    const median = samples[Math.floor(samples.length / 2)];
+    const modes = await page.textContent('#a-modes');
+    rows.push(`| ${backend} | ${flags.join(' ') || '-'} | ${chosen} | ${wall.toFixed(1)} | ${median.toFixed(1)} | steps ${s0}->${s1}, coverage ${modes} |`);
+    console.log(backend, chosen, wall.toFixed(1), median.toFixed(1));
+  } finally {
+    await browser.close();
+  }
+}
+await server.close();
+
+const table = `# 2D lab: training speed per backend in Chromium
+
+Command: \`cd apps/web && npx tsx scripts/bench-backends.ts ${seconds}\` (${new Date().toISOString().slice(0, 10)}).
+Machine: ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), no GPU, shared with other jobs; Debian \`chromium\`
+headless with \`${CHROMIUM_ARGS.join(' ')}\`.
+
+Setting: the lab's default run (ring of 8 Gaussians, non-saturating loss, G and D 2x64 MLPs, batch 128,
+Adam), run A only, training in the module Web Worker. One step = one D update + one G update.
+"Wall steps/s" counts steps over ${seconds} s of playing after a 3 s warm-up, including drawing a frame (2500-sample
+mode coverage, 40x40 heat map, arrows) about every 120 ms of training; "training steps/s" is the worker's own
+median per time slice (frames excluded).
+
+| requested | Chromium flags | backend used | wall steps/s | training steps/s | notes |
+| --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+writeFileSync(join(APP_DIR, '../../docs/results/web-2d-lab.md'), table);
+console.log(table);
