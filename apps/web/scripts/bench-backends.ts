@@ -1,7 +1,7 @@
 // Measures the 2D lab's training speed per tfjs backend in Debian Chromium and writes
 // docs/results/web-2d-lab.md. Run: cd apps/web && npx tsx scripts/bench-backends.ts [seconds]
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { APP_DIR, CHROMIUM_ARGS, buildApp, launchChromium, serveDist } from '../test/browser';
 
@@ -15,6 +15,7 @@ const cases = [
 ];
 
 await buildApp();
+const loadBefore = loadavg()[0];
 const server = await serveDist();
 const rows: string[] = [];
 for (const { backend, flags } of cases) {
@@ -57,6 +58,7 @@ for (const { backend, flags } of cases) {
   }
 }
 await server.close();
+const loadAfter = loadavg()[0];
 
 const table = `# 2D lab: training speed per backend in Chromium
 
@@ -67,7 +69,7 @@ headless with \`${CHROMIUM_ARGS.join(' ')}\`.
 Setting: the lab's default run (ring of 8 Gaussians, non-saturating loss, G and D 2x64 MLPs, batch 128,
 Adam), run A only, training in the module Web Worker. One step = one D update + one G update.
 "Wall steps/s" counts steps over ${seconds} s of playing after a 3 s warm-up, including drawing a frame (2500-sample
-mode coverage, 40x40 heat map, arrows) about every 120 ms of training; "training steps/s" is the worker's own
+mode coverage, 40x40 heat map, arrows) after each slice of training (120 ms, or 3x the last frame time when drawing is slow, at most 1 s); "training steps/s" is the worker's own
 median per time slice (frames excluded).
 
 | requested | Chromium flags | backend used | wall steps/s | training steps/s | notes |

@@ -9,8 +9,11 @@ import type { BackendChoice, FromWorker, RunId, SavedLab, ToWorker } from './pro
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** Training time per frame: long enough to amortize drawing, short enough to stay interactive. */
-const SLICE_MS = 120;
+/**
+ * Training time per frame: at least 120 ms, and three times what the last frame took to compute,
+ * so drawing never costs more than a quarter of the time on a slow backend; at most 1 s.
+ */
+let sliceMs = 120;
 
 let runs: { a: LabRun; b?: LabRun } | null = null;
 let playing = false;
@@ -83,7 +86,7 @@ async function loop(): Promise<void> {
       const start = performance.now();
       let steps = 0;
       try {
-        while (performance.now() - start < SLICE_MS) {
+        while (performance.now() - start < sliceMs) {
           each((run) => run.train(1));
           steps++;
         }
@@ -91,8 +94,9 @@ async function loop(): Promise<void> {
         playing = false;
         post({ type: 'error', context: 'training', message: describe(error) });
       }
-      const seconds = (performance.now() - start) / 1000;
-      postFrame(steps / seconds);
+      const trained = performance.now();
+      postFrame(steps / ((trained - start) / 1000));
+      sliceMs = Math.min(1000, Math.max(120, 3 * (performance.now() - trained)));
     }));
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
