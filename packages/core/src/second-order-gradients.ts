@@ -88,7 +88,10 @@ const maxPoolGradGradient: tf.GradConfig = {
     return {
       dy: () =>
         tf.tidy(() => {
-          const { indexes } = tf.maxPoolWithArgmax(input, filterSize, strides, pad as 'same' | 'valid' | number, true);
+          // wasm's MaxPoolWithArgmax only finds positive maxima; a per-plane shift to >= 1 keeps
+          // every argmax (see wasm-kernels.ts), so apply it there.
+          const source = tf.getBackend() === 'wasm' ? tf.add(input, tf.add(tf.relu(tf.neg(tf.min(input, [1, 2], true))), 1)) : input;
+          const { indexes } = tf.maxPoolWithArgmax(source as tf.Tensor4D, filterSize, strides, pad as 'same' | 'valid' | number, true);
           const gathered = tf.gather(tf.reshape(g as tf.Tensor, [-1]), tf.reshape(indexes, [-1]));
           return tf.reshape(gathered, dy.shape);
         }),

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from './random';
+import { registerSecondOrderGradients } from './second-order-gradients';
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelsRegistered } from './wasm-kernels';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -288,6 +289,42 @@ describe('wasm depthwise conv gradients', () => {
       expect(relativeError(actual[0]!, expected[0]!), `dx for ${xShape} ${filterShape} s${stride} ${pad}`).toBeLessThan(1e-5);
       expect(relativeError(actual[1]!, expected[1]!), `dfilter for ${xShape} ${filterShape} s${stride} ${pad}`).toBeLessThan(1e-5);
     }
+    await tf.setBackend('cpu');
+  });
+});
+
+describe('gradient penalties on wasm', () => {
+  it('give the cpu penalty gradients through conv, ELU, max pooling, LeakyReLU, avg pooling and tanh', async () => {
+    registerWasmTrainingKernels();
+    registerSecondOrderGradients();
+    const rng = new Rng(41);
+    const xValues = rng.normalArray(2 * 8 * 8 * 2);
+    const filterValues = rng.normalArray(3 * 3 * 2 * 4);
+    const denseValues = rng.normalArray(2 * 2 * 4);
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(xValues, [2, 8, 8, 2]);
+        const filter = tf.variable(tf.tensor4d(filterValues, [3, 3, 2, 4]));
+        const dense = tf.tensor2d(denseValues, [16, 1]);
+        const critic = (input: tf.Tensor) => {
+          const h = tf.elu(tf.conv2d(input as tf.Tensor4D, filter, 1, 'same')); // all-negative max-pool windows occur
+          const pooled = tf.tanh(tf.avgPool(tf.leakyRelu(tf.maxPool(h, 2, 2, 'valid'), 0.2), 2, 2, 'valid'));
+          return tf.matMul(tf.reshape(pooled, [2, 16]), dense);
+        };
+        const penalty = (input: tf.Tensor) => tf.sum(tf.square(tf.grad((z: tf.Tensor) => tf.sum(critic(z)))(input)));
+        const inputGradient = tf.grad(penalty)(x);
+        const { value, grads } = tf.variableGrads(() => penalty(x) as tf.Scalar, [filter]);
+        const out = [value.dataSync().slice(), inputGradient.dataSync().slice(), grads[filter.name]!.dataSync().slice()] as Float32Array[];
+        filter.dispose();
+        return out;
+      });
+    await tf.setBackend('cpu');
+    const expected = run();
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = run();
+    expect(tf.memory().numTensors).toBe(before);
+    for (let k = 0; k < 3; k++) expect(relativeError(actual[k]!, expected[k]!), ['penalty', 'input gradient', 'filter gradient'][k]).toBeLessThan(1e-4);
     await tf.setBackend('cpu');
   });
 });
