@@ -20,7 +20,7 @@ import { writeImageGrid } from '@tfgen/core/node';
 import { loadMnist } from '@tfgen/datasets/node';
 import { loadMnistClassifier } from '@tfgen/metrics';
 import { createGan, vanillaGan } from '@tfgen/strategies';
-import { conditionalGan, sampleByClass, type ConditionalGanKind } from '../src/index';
+import { conditionalGan, sampleByClass, snganResnetVariant, type ConditionalGanKind } from '../src/index';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const kind = (args[0] ?? 'acgan') as ConditionalGanKind;
@@ -96,7 +96,8 @@ const model = createGan({
   generator: gan.generator,
   discriminator: gan.discriminator,
   latentDim: gan.latentDim,
-  variant: vanillaGan(),
+  // Projection discriminators are trained with the hinge loss (Miyato & Koyama 2018); the others non-saturating.
+  variant: kind === 'projection' ? snganResnetVariant({ discriminatorSteps: 1 }) : vanillaGan(),
   conditional: { numClasses: 10 },
   ...(kind === 'acgan' ? { auxiliaryClassifier: {} } : {}),
 });
