@@ -60,7 +60,7 @@ describe('tree-shaking of the published packages (Vite production build)', () =>
       ].join('\n'),
     );
     for (const marker of [...markers.datasets, ...markers.architectures]) expect(code, marker).toContain(marker);
-  });
+  }, 300_000);
 
   it('a page importing only hinge pulls in neither datasets, architectures, strategies nor explicit', async () => {
     const code = await bundle(
@@ -75,5 +75,5 @@ describe('tree-shaking of the published packages (Vite production build)', () =>
     for (const [pkg, strings] of Object.entries(markers)) {
       for (const marker of strings) expect(code.includes(marker), `${pkg}: ${marker}`).toBe(false);
     }
-  });
+  }, 300_000);
 });
