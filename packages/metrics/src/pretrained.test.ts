@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMnistClassifier } from './pretrained';
+import { loadFashionMnistClassifier, loadMnistClassifier } from './pretrained';
 import { frechetDistance } from './frechet-distance';
 import type { Classifier } from './classifier';
 
@@ -34,6 +34,21 @@ async function inChunks(images: Float32Array, count: number, fn: (x: tf.Tensor4D
   return rows;
 }
 
+/** `perClass` test images per class of Fashion-MNIST (the last 1,000 of each class file are the test split). */
+function fashionTest(perClass: number): { images: Float32Array; labels: Int32Array } {
+  const dir = join(dirname(require.resolve('fashion-mnist/package.json')), 'src', 'clothes');
+  const images = new Float32Array(10 * perClass * 784);
+  const labels = new Int32Array(10 * perClass);
+  for (let label = 0; label < 10; label++) {
+    const rows = (JSON.parse(readFileSync(join(dir, `${label}.json`), 'utf8')).data as number[][]).filter((r) => r.length > 0);
+    for (let i = 0; i < perClass; i++) {
+      images.set(Float32Array.from(rows[6000 + i], (v) => v / 127.5 - 1), (label * perClass + i) * 784);
+      labels[label * perClass + i] = label;
+    }
+  }
+  return { images, labels };
+}
+
 async function accuracy(classifier: Classifier, data: { images: Float32Array; labels: Int32Array }): Promise<number> {
   const probabilities = await inChunks(data.images, data.labels.length, (x) => classifier.predict(x));
   const argmax = (row: number[]) => row.indexOf(Math.max(...row));
@@ -49,6 +64,14 @@ describe('shipped classifiers', () => {
     expect(mnist.testAccuracy).toBeGreaterThan(0.98);
     expect(acc).toBeGreaterThan(mnist.testAccuracy - 0.03); // 500 of the 10,000 images the script scored
     mnist.dispose();
+  });
+
+  it('classify Fashion-MNIST test images as accurately as the training script measured', async () => {
+    const fashion = loadFashionMnistClassifier();
+    const acc = await accuracy(fashion, fashionTest(40));
+    expect(fashion.testAccuracy).toBeGreaterThan(0.88);
+    expect(acc).toBeGreaterThan(fashion.testAccuracy - 0.07); // 400 images: binomial std ~1.6%
+    fashion.dispose();
   });
 
   it('give features on which two halves of the test set are close and digits 0 vs 1 are far', async () => {

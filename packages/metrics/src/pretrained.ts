@@ -1,4 +1,5 @@
 import { classifierFromSerialized, type Classifier } from './classifier';
+import { fashionMnistClassifierWeights } from './weights/fashion-mnist-classifier';
 import { mnistClassifierWeights } from './weights/mnist-classifier';
 
 /**
@@ -12,4 +13,9 @@ import { mnistClassifierWeights } from './weights/mnist-classifier';
  */
 export function loadMnistClassifier(): Classifier {
   return classifierFromSerialized(mnistClassifierWeights);
+}
+
+/** The shipped Fashion-MNIST feature extractor; same interface as {@link loadMnistClassifier}. */
+export function loadFashionMnistClassifier(): Classifier {
+  return classifierFromSerialized(fashionMnistClassifierWeights);
 }
