@@ -29,6 +29,7 @@ for (const override of overrides) {
           const c = modeCoverage(s.dataSync() as Float32Array, { centers: built.data.mixture!.centers, std: built.data.mixture!.std });
           s.dispose();
           trail.push(`${step}:${c.modesCovered}/${(100 * c.highQualityFraction).toFixed(0)}%`);
+          console.log(`  ${JSON.stringify(override)} step ${step}: ${c.modesCovered} modes, ${(100 * c.highQualityFraction).toFixed(0)}% HQ`);
         },
       },
     ],

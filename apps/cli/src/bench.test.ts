@@ -11,14 +11,14 @@ describe('bench helpers', () => {
   });
 
   it('writes a markdown table with one row per measurement, the PyTorch row and the long run', () => {
-    const row = { model: 'mlp-gan', backend: 'wasm', batchSize: 256, steps: 30, medianStepMs: 12.5, samplesPerSecond: 20480, peakRssMb: 300.4, tensors: 52 };
+    const row = { model: 'mlp-gan', backend: 'wasm', batchSize: 256, steps: 30, medianStepMs: 12.5, samplesPerSecond: 20480, peakRssMb: 300.4, tensorGrowth: 0 };
     const md = benchMarkdown(
-      [row, { ...row, model: 'dcgan', backend: 'cpu', medianStepMs: NaN, samplesPerSecond: NaN, peakRssMb: NaN, tensors: NaN, note: 'skipped' }],
+      [row, { ...row, model: 'dcgan', backend: 'cpu', medianStepMs: NaN, samplesPerSecond: NaN, peakRssMb: NaN, tensorGrowth: NaN, note: 'skipped' }],
       { model: 'mlp-gan', backend: 'wasm', steps: 300, tensorsAt100: 52, tensorsAtEnd: 52, rssMbAt100: 310, rssMbAtEnd: 311 },
       { medianStepMs: 160, note: '1.13, 2 threads' },
       { steps: 30, longSteps: 300 },
     );
-    expect(md).toContain('| mlp-gan | wasm | 256 | 12.5 | 20480 | 300 | 52 |  |');
+    expect(md).toContain('| mlp-gan | wasm | 256 | 12.5 | 20480 | 300 | 0 |  |');
     expect(md).toContain('| dcgan | cpu | 256 | n/a | n/a | n/a | n/a | skipped |');
     expect(md).toContain('| dcgan (PyTorch reference) | cpu | 64 | 160.0 | 400 |');
     expect(md).toContain('live tensors 52 at step 100 and 52 at the end; RSS 310 MB -> 311 MB');

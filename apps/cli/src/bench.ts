@@ -40,7 +40,8 @@ export interface BenchRow {
   readonly medianStepMs: number;
   readonly samplesPerSecond: number;
   readonly peakRssMb: number;
-  readonly tensors: number;
+  /** Live tensors after the last timed step minus after the warm-up: 0 when steps leak nothing. */
+  readonly tensorGrowth: number;
   readonly note?: string;
 }
 
@@ -80,6 +81,7 @@ async function timeSteps(name: string, backend: string, steps: number, warmup: n
   const rng = new Rng(1);
   const times: number[] = [];
   let peakRss = process.memoryUsage().rss;
+  let tensorsAfterWarmup = tf.memory().numTensors;
   try {
     for (let step = 0; step < warmup + steps; step++) {
       const batch = built.data.iterator.next();
@@ -92,6 +94,7 @@ async function timeSteps(name: string, backend: string, steps: number, warmup: n
       }
       const elapsed = performance.now() - start;
       if (step >= warmup) times.push(elapsed);
+      if (step + 1 === warmup) tensorsAfterWarmup = tf.memory().numTensors;
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       onStep?.(step + 1);
     }
@@ -104,7 +107,7 @@ async function timeSteps(name: string, backend: string, steps: number, warmup: n
       medianStepMs,
       samplesPerSecond: (1000 * config.batchSize) / medianStepMs,
       peakRssMb: mb(peakRss),
-      tensors: tf.memory().numTensors,
+      tensorGrowth: tf.memory().numTensors - tensorsAfterWarmup,
     };
   } finally {
     built.dispose();
@@ -154,7 +157,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     const backend = (await selectBackend(requested)).name;
     for (const model of models) {
       if (model === 'dcgan' && backend === 'cpu') {
-        rows.push({ model, backend, batchSize: 64, steps: 0, medianStepMs: NaN, samplesPerSecond: NaN, peakRssMb: NaN, tensors: NaN, note: 'skipped: the cpu backend\'s Conv2DBackpropFilter takes minutes per step' });
+        rows.push({ model, backend, batchSize: 64, steps: 0, medianStepMs: NaN, samplesPerSecond: NaN, peakRssMb: NaN, tensorGrowth: NaN, note: 'skipped: the cpu backend\'s Conv2DBackpropFilter takes minutes per step' });
         log(`bench: ${model} on ${backend}: skipped (pathologically slow conv filter gradient on cpu)`);
         continue;
       }
@@ -193,11 +196,11 @@ export function benchMarkdown(rows: readonly BenchRow[], longRun: BenchLongRun |
   const lines = [
     `# tfgen bench`,
     '',
-    `Made by \`tfgen bench --steps ${settings.steps} --long-steps ${settings.longSteps}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}. Step = one full training step (GANs: one discriminator and one generator update).`,
+    `Made by \`tfgen bench --steps ${settings.steps} --long-steps ${settings.longSteps}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}. Step = one full training step (GANs: one discriminator and one generator update). Tensor growth = live tensors after the timed steps minus after the warm-up (0: no leak).`,
     '',
-    '| model | backend | batch | median step (ms) | samples/s | peak RSS (MB) | live tensors | note |',
+    '| model | backend | batch | median step (ms) | samples/s | peak RSS (MB) | tensor growth | note |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...rows.map((r) => `| ${r.model} | ${r.backend} | ${r.batchSize} | ${fmt(r.medianStepMs)} | ${fmt(r.samplesPerSecond, 0)} | ${fmt(r.peakRssMb, 0)} | ${Number.isFinite(r.tensors) ? r.tensors : 'n/a'} | ${r.note ?? ''} |`),
+    ...rows.map((r) => `| ${r.model} | ${r.backend} | ${r.batchSize} | ${fmt(r.medianStepMs)} | ${fmt(r.samplesPerSecond, 0)} | ${fmt(r.peakRssMb, 0)} | ${Number.isFinite(r.tensorGrowth) ? r.tensorGrowth : 'n/a'} | ${r.note ?? ''} |`),
   ];
   if ('medianStepMs' in pytorch) lines.push(`| dcgan (PyTorch reference) | cpu | 64 | ${fmt(pytorch.medianStepMs)} | ${fmt((64 * 1000) / pytorch.medianStepMs, 0)} | | | ${pytorch.note} |`);
   else lines.push('', `PyTorch DCGAN reference: skipped (${pytorch.skipped}).`);

@@ -148,28 +148,20 @@ function compareCommand(program: Command): void {
   program
     .command('compare')
     .description('the comparison study: GAN variants and strategies on the same data, one report')
-    .addOption(new Option('--preset <name>', 'study size').choices(['quick', 'full']).default('quick'))
+    .addOption(new Option('--preset <name>', 'study size (test: seconds, a smoke test)').choices(['quick', 'full', 'test']).default('quick'))
     .option('--out <dir>', 'report folder', 'runs/compare')
     .option('--seed <n>', 'seed (default 0)', '0')
     .option('--backend <name>', `tfjs backend: ${list(BACKEND_NAMES)}`)
-    .addHelpText('after', '\nExamples:\n  $ tfgen compare\n  $ tfgen compare --preset full --out runs/compare-full')
-    .action(async (options: { preset: 'quick' | 'full'; out: string; seed: string; backend?: string }) => {
-      // Loaded on demand: the study lives in ./compare/ (its own module).
-      const modulePath = './compare/index.js';
-      let compare: { runCompare?: (o: Record<string, unknown>) => Promise<{ reportPath: string }> };
-      try {
-        compare = await import(/* @vite-ignore */ modulePath);
-      } catch {
-        compare = {};
-      }
-      if (typeof compare.runCompare !== 'function') {
-        throw new CommanderError(EXIT.error, 'tfgen.compare', 'tfgen compare: the comparison study is not available in this build');
-      }
-      const result = await compare.runCompare({
+    .addHelpText('after', '\nExamples:\n  $ tfgen compare\n  $ tfgen compare --only mixtures\n  $ tfgen compare --preset full --out runs/compare-full')
+    .addOption(new Option('--only <part>', 'run one part only').choices(['mixtures', 'mnist']))
+    .action(async (options: { preset: 'quick' | 'full' | 'test'; out: string; seed: string; backend?: string; only?: 'mixtures' | 'mnist' }) => {
+      const { runCompare } = await import('./compare/index');
+      const result = await runCompare({
         preset: options.preset,
         outDir: options.out,
         seed: parseIntegerFlag(options.seed, '--seed', 0),
-        backend: parseBackendFlag(options.backend),
+        backend: parseBackendFlag(options.backend) ?? 'auto',
+        ...(options.only ? { only: options.only } : {}),
         onProgress: (line: string) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`report: ${result.reportPath}\n`);
@@ -293,7 +285,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       if (error.code.startsWith('tfgen.')) process.stderr.write(`${error.message}\n`);
-      return error.exitCode === 0 ? EXIT.ok : error.code === 'tfgen.compare' ? EXIT.error : EXIT.usage;
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof TfgenError) {
       process.stderr.write(`error: ${error.message}\n`);
