@@ -240,6 +240,15 @@ describe('conditionalGan', () => {
     expect(() => auxiliaryClassifierLoss(logits, tf.tensor1d([1], 'int32'))).toThrow(/labels: expected shape \[2\] or \[2, 1\]/);
   });
 
+  it('criticSafe drops batch norm from concat and AC-GAN discriminators', () => {
+    for (const kind of ['concat', 'acgan'] as const) {
+      const safe = conditionalGan({ kind, numClasses: 3, imageShape: [28, 28, 1], width: 2, criticSafe: true });
+      const plain = conditionalGan({ kind, numClasses: 3, imageShape: [28, 28, 1], width: 2 });
+      expect(safe.discriminator.layers.map((l) => l.getClassName())).not.toContain('BatchNormalization');
+      expect(plain.discriminator.layers.map((l) => l.getClassName())).toContain('BatchNormalization');
+    }
+  });
+
   it('rejects a bad kind and fewer than two classes', () => {
     expect(() => conditionalGan({ kind: 'infogan' as never, numClasses: 3, imageShape: [28, 28, 1] })).toThrow(/options.kind/);
     expect(() => conditionalGan({ kind: 'concat', numClasses: 1, imageShape: [28, 28, 1] })).toThrow(/options.numClasses: expected an integer >= 2, got 1/);
