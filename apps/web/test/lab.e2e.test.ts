@@ -125,6 +125,25 @@ describe('2D lab in Chromium', () => {
     await page.close();
   });
 
+  it('switches the backend from the select and keeps the trained model', async () => {
+    const page = await open('?backend=wasm');
+    await trainTo(page, 10);
+    const before = await frameOf(page);
+    type Lab = { tfgenLab: { frames: { a: unknown } }; previousFrame?: unknown };
+    await page.evaluate(() => ((window as unknown as Lab).previousFrame = (window as unknown as Lab).tfgenLab.frames.a));
+    await page.selectOption('#backend-select', 'cpu');
+    await page.waitForFunction(() => document.getElementById('backend-status')?.dataset.backend === 'cpu', null, { timeout: 60_000 });
+    // The worker rebuilt the run on cpu and sent a new frame.
+    await page.waitForFunction(() => (window as unknown as Lab).tfgenLab.frames.a !== (window as unknown as Lab).previousFrame, null, { timeout: 60_000 });
+    const after = await frameOf(page);
+    expect(after.step).toBe(before.step);
+    // Same weights on another backend: the same points up to float rounding.
+    after.fake.forEach((v, i) => expect(Math.abs(v - before.fake[i])).toBeLessThan(1e-4));
+    await page.click('#step');
+    await page.waitForFunction((n) => Number(document.getElementById('a-step')?.textContent) === n + 1, before.step, { timeout: 30_000 });
+    await page.close();
+  });
+
   it('downloads the run as a file and opens it again; downloads the canvas as a PNG', async () => {
     const page = await open('?backend=wasm');
     await trainTo(page, 5);
