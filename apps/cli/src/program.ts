@@ -197,11 +197,11 @@ function demoCommand(program: Command): void {
     .command('demo')
     .description('the story in a few minutes: a vanilla GAN collapses on a ring of 8 Gaussians, strategies cover every mode; plus an MNIST grid')
     .option('--out <dir>', 'folder for the pictures', 'runs/demo')
-    .option('--steps <n>', 'steps per 2D run (default 1500)')
+    .option('--steps <n>', 'steps per 2D run (default 3000)')
     .option('--seed <n>', 'seed (default 0)', '0')
     .option('--no-mnist', 'skip the MNIST part')
     .option('--mnist-steps <n>', 'steps of the MNIST VAE (default 400)')
-    .addHelpText('after', '\nExamples:\n  $ tfgen demo\n  $ tfgen demo --steps 3000 --out runs/demo-long')
+    .addHelpText('after', '\nExamples:\n  $ tfgen demo\n  $ tfgen demo --steps 6000 --out runs/demo-long')
     .action(async (options: { out: string; steps?: string; seed: string; mnist: boolean; mnistSteps?: string }) => {
       const { runDemo } = await import('./demo');
       await runDemo({
