@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's own first-order gradients: only its ESM tree has them (no CJS/Node bundle does),
-// and that tree cannot be imported by Node directly (directory imports), so tsup bundles this
-// import into @tfgen/core's dist (see tsup.config.ts). Registered before the completion below.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// tfjs-core registers no gradients by itself; tfjs-layers (a peer dependency) registers all of
+// them, from its Node build and its ES-module build alike (tfjs-core's own
+// dist/register_all_gradients cannot be imported by Node: directory imports). Imported first so
+// the completion below lands after the stock gradients.
+import '@tensorflow/tfjs-layers';
 
 /**
  * Second-order gradient completion for tfjs 4.22, so that `tf.grad` of a gradient (gradient
