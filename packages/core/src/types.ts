@@ -3,6 +3,7 @@ import type { Rng } from './random';
 
 /** JSON-serializable values (configs, iterator state, checkpoint metadata). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object (model configs, `StepMetrics`-like records, checkpoint headers). */
 export type JsonObject = { [key: string]: JsonValue };
 
 /** One batch of training data. `x` is the data, `y` optional labels (int32 class ids). */
