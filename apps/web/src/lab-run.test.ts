@@ -137,6 +137,26 @@ describe('lab settings and windows', () => {
     expect(() => new LabRun({ mixture: 'square' as 'ring', seed: 1 }, DEFAULT_RUN)).toThrow(/mixture/);
   });
 
+  it('builds a drawn mixture at the clicked points, shown in the fixed drawing window', () => {
+    const points: Array<[number, number]> = [[-1.5, 1], [0.5, 0.5], [1, -1.75], [0, 0]];
+    const run = new LabRun({ mixture: 'drawn', seed: 1, points }, small);
+    try {
+      expect(run.mixture.centers).toEqual(points);
+      expect(run.window).toEqual([-2, 2]);
+      expect(run.frame().coverage.modeCount).toBe(4);
+      // Every real point lies near one of the drawn centres (within 5 std).
+      const real = run.frame().real;
+      for (let i = 0; i < real.length; i += 2) {
+        const nearest = Math.min(...points.map(([x, y]) => Math.hypot(real[i] - x, real[i + 1] - y)));
+        expect(nearest).toBeLessThan(5 * 0.05);
+      }
+    } finally {
+      run.dispose();
+    }
+    expect(() => new LabRun({ mixture: 'drawn', seed: 1, points: [] }, small)).toThrow(/points/);
+    expect(() => new LabRun({ mixture: 'drawn', seed: 1, points: [[3, 0]] }, small)).toThrow(/points\[0\]/);
+  });
+
   it('frames the grid of 25 Gaussians with a margin of a quarter of its span', () => {
     // Centres at -4..4 (span 8): margin max(2, 6 * 0.05, 0.5) = 2.
     expect(viewWindow(labMixture('grid'))).toEqual([-6, 6]);

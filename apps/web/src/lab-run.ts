@@ -13,7 +13,7 @@ import {
   type OptimizerSnapshot,
   type RngState,
 } from '@tfgen/core';
-import { gridOfGaussians, ringOfGaussians, spiral, twoMoons, type Mixture2D } from '@tfgen/datasets';
+import { gaussianMixture2D, gridOfGaussians, ringOfGaussians, spiral, twoMoons, type Mixture2D } from '@tfgen/datasets';
 import { getGanLoss } from '@tfgen/losses';
 import { modeCoverage } from '@tfgen/metrics';
 import {
@@ -27,7 +27,7 @@ import {
   type GanVariant,
   type Regularizer,
 } from '@tfgen/strategies';
-import { checkLabSettings, checkRunSettings, type LabSettings, type MixtureName, type RunSettings } from './settings';
+import { DEFAULT_DRAWN_POINTS, DRAWN_WINDOW, checkLabSettings, checkRunSettings, type LabSettings, type MixtureName, type RunSettings } from './settings';
 
 /** Latent size of the lab's generator: 2, so the latent grid of the transport arrows is a plane. */
 export const LAB_LATENT_DIM = 2;
@@ -42,9 +42,17 @@ export const REAL_POINTS = 600;
 /** Most loss-history entries kept; older ones are thinned by 2 when it fills. */
 export const HISTORY_LIMIT = 2000;
 
-/** The mixture a lab name stands for. The ring uses std 0.05 (PacGAN's 0.01 is invisible on a canvas). */
-export function labMixture(name: MixtureName): Mixture2D {
+/** Std of each Gaussian of a drawn mixture. */
+export const DRAWN_STD = 0.05;
+
+/**
+ * The mixture a lab name stands for. The ring uses std 0.05 (PacGAN's 0.01 is invisible on a canvas);
+ * `drawn` puts Gaussians of std {@link DRAWN_STD} at `points` (default: a triangle).
+ */
+export function labMixture(name: MixtureName, points: ReadonlyArray<readonly [number, number]> = DEFAULT_DRAWN_POINTS): Mixture2D {
   switch (name) {
+    case 'drawn':
+      return gaussianMixture2D(`drawn-${points.length}`, points.map(([x, y]) => [x, y] as [number, number]), DRAWN_STD);
     case 'ring':
       return ringOfGaussians({ modes: 8, radius: 1, std: 0.05 });
     case 'grid':
@@ -54,7 +62,7 @@ export function labMixture(name: MixtureName): Mixture2D {
     case 'moons':
       return twoMoons();
     default:
-      throw new ArgumentError('mixture', 'ring, grid, spiral or moons', name);
+      throw new ArgumentError('mixture', 'ring, grid, spiral, moons or drawn', name);
   }
 }
 
@@ -187,8 +195,8 @@ export class LabRun {
     this.lab = checkLabSettings(lab);
     this.settings = checkRunSettings(settings);
     const root = new Rng(this.lab.seed);
-    this.mixture = labMixture(this.lab.mixture);
-    this.window = viewWindow(this.mixture);
+    this.mixture = labMixture(this.lab.mixture, this.lab.points);
+    this.window = this.lab.mixture === 'drawn' ? [DRAWN_WINDOW[0], DRAWN_WINDOW[1]] : viewWindow(this.mixture);
     this.generator = buildGenerator(this.settings, root.fork('generator-init'));
     this.discriminator = buildDiscriminator(this.settings, root.fork('discriminator-init'));
     const variant: GanVariant = {
@@ -328,7 +336,7 @@ export class LabRun {
     return {
       format: 'tfgen-web-2d-run',
       version: 1,
-      lab: { ...this.lab },
+      lab: { ...this.lab, ...(this.lab.points ? { points: this.lab.points.map((p) => [p[0], p[1]] as [number, number]) } : {}) },
       run: { ...this.settings },
       step: this.stepCount,
       rngState: this.rng.getState(),

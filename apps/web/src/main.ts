@@ -5,7 +5,19 @@ import { labFromJson, labToJson } from './lab-store';
 import type { BackendChoice, FromWorker, RunId, ToWorker } from './protocol';
 import { setUpImagesTab } from './images-tab';
 import { drawFrame, drawLosses, type LayerToggles } from './render';
-import { DEFAULT_LAB, DEFAULT_RUN, MIXTURE_NAMES, PENALTY_NAMES, checkLabSettings, checkRunSettings, type LabSettings, type RunSettings } from './settings';
+import {
+  DEFAULT_DRAWN_POINTS,
+  DEFAULT_LAB,
+  DEFAULT_RUN,
+  DRAWN_WINDOW,
+  MAX_DRAWN_POINTS,
+  MIXTURE_NAMES,
+  PENALTY_NAMES,
+  checkLabSettings,
+  checkRunSettings,
+  type LabSettings,
+  type RunSettings,
+} from './settings';
 
 const STORE_KEY = 'lab';
 const RUN_IDS: RunId[] = ['a', 'b'];
@@ -147,8 +159,13 @@ function layers(): LayerToggles {
   };
 }
 
+/** Mode centres of the drawn mixture, in {@link DRAWN_WINDOW} coordinates. */
+let drawnPoints: Array<[number, number]> = DEFAULT_DRAWN_POINTS.map(([x, y]) => [x, y]);
+
 function labSettings(): LabSettings {
-  return checkLabSettings({ mixture: mixtureSelect.value, seed: Number(seedInput.value) });
+  const drawn = mixtureSelect.value === 'drawn';
+  $('clear-points').hidden = !drawn;
+  return checkLabSettings({ mixture: mixtureSelect.value, seed: Number(seedInput.value), ...(drawn ? { points: drawnPoints } : {}) });
 }
 
 const worker = new Worker(new URL('./lab-worker.ts', import.meta.url), { type: 'module' });
@@ -217,6 +234,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       return;
     case 'loaded':
       mixtureSelect.value = message.lab.mixture;
+      if (message.lab.points) drawnPoints = message.lab.points.map(([x, y]) => [x, y]);
+      $('clear-points').hidden = message.lab.mixture !== 'drawn';
       seedInput.value = String(message.lab.seed);
       writeRunForm('a', message.runs.a);
       compare.checked = message.runs.b !== null;
@@ -276,6 +295,28 @@ $<HTMLInputElement>('upload').addEventListener('change', async (event) => {
     showError((error as Error).message);
   }
 });
+$('clear-points').addEventListener('click', () => {
+  drawnPoints = DEFAULT_DRAWN_POINTS.map(([x, y]) => [x, y]);
+  configure();
+});
+for (const id of RUN_IDS) {
+  // Drawing: a click on either canvas adds a mode of the drawn mixture there.
+  $<HTMLCanvasElement>(`${id}-canvas`).addEventListener('click', (event) => {
+    if (mixtureSelect.value !== 'drawn') return;
+    if (drawnPoints.length >= MAX_DRAWN_POINTS) {
+      say(`At most ${MAX_DRAWN_POINTS} points; "Reset points" starts over.`);
+      return;
+    }
+    const canvas = event.currentTarget as HTMLCanvasElement;
+    const box = canvas.getBoundingClientRect();
+    const [lo, hi] = DRAWN_WINDOW;
+    const x = lo + ((event.clientX - box.left) / box.width) * (hi - lo);
+    const y = hi - ((event.clientY - box.top) / box.height) * (hi - lo);
+    drawnPoints = [...drawnPoints, [Math.min(hi, Math.max(lo, x)), Math.min(hi, Math.max(lo, y))]];
+    say(`${drawnPoints.length} points.`);
+    configure();
+  });
+}
 for (const id of RUN_IDS) {
   $(`${id}-png`).addEventListener('click', () => {
     $<HTMLCanvasElement>(`${id}-canvas`).toBlob((blob) => blob && download(`tfgen-2d-run-${id}-step-${state.frames[id]?.step ?? 0}.png`, blob), 'image/png');

@@ -1,8 +1,8 @@
 import { ArgumentError, expectInteger, expectNumber, expectOneOf } from '@tfgen/core';
 import { ganLossNames, type GanLossName } from '@tfgen/losses';
 
-/** The 2D mixtures the lab offers (PacGAN's grid, a ring, a spiral and two moons from @tfgen/datasets). */
-export const MIXTURE_NAMES = ['ring', 'grid', 'spiral', 'moons'] as const;
+/** The 2D mixtures the lab offers (PacGAN's grid, a ring, a spiral and two moons from @tfgen/datasets; `drawn`: Gaussians at points the user clicked). */
+export const MIXTURE_NAMES = ['ring', 'grid', 'spiral', 'moons', 'drawn'] as const;
 /** One of {@link MIXTURE_NAMES}. */
 export type MixtureName = (typeof MIXTURE_NAMES)[number];
 
@@ -16,7 +16,16 @@ export interface LabSettings {
   mixture: MixtureName;
   /** Seeds the weights, the data stream and the latents of both runs. */
   seed: number;
+  /** Mode centres of the `drawn` mixture, inside {@link DRAWN_WINDOW}. */
+  points?: Array<[number, number]>;
 }
+
+/** The fixed square window in which points are drawn (and the drawn mixture is shown). */
+export const DRAWN_WINDOW: readonly [number, number] = [-2, 2];
+/** Most points a drawn mixture may have. */
+export const MAX_DRAWN_POINTS = 40;
+/** Points a new drawn mixture starts with: a triangle. */
+export const DEFAULT_DRAWN_POINTS: ReadonlyArray<readonly [number, number]> = [[-1, -0.5], [1, -0.5], [0, 1]];
 
 /** The settings of one GAN run in the lab: loss, strategies and network size. */
 export interface RunSettings {
@@ -66,10 +75,24 @@ export const DEFAULT_RUN: Readonly<RunSettings> = Object.freeze({
 export function checkLabSettings(value: unknown): LabSettings {
   if (!value || typeof value !== 'object') throw new ArgumentError('lab settings', 'an object', value);
   const v = value as Record<string, unknown>;
-  return {
+  const lab: LabSettings = {
     mixture: expectOneOf(v.mixture as MixtureName, 'mixture', MIXTURE_NAMES),
     seed: expectInteger(v.seed as number, 'seed', 0),
   };
+  if (lab.mixture === 'drawn') {
+    const points = v.points;
+    if (!Array.isArray(points) || points.length === 0 || points.length > MAX_DRAWN_POINTS) {
+      throw new ArgumentError('points', `1 to ${MAX_DRAWN_POINTS} points [x, y] for the drawn mixture`, Array.isArray(points) ? `${points.length} points` : points);
+    }
+    const [lo, hi] = DRAWN_WINDOW;
+    lab.points = points.map((p, i) => {
+      if (!Array.isArray(p) || p.length !== 2 || !p.every((c) => typeof c === 'number' && c >= lo && c <= hi)) {
+        throw new ArgumentError(`points[${i}]`, `[x, y] with both in [${lo}, ${hi}]`, p);
+      }
+      return [p[0], p[1]] as [number, number];
+    });
+  }
+  return lab;
 }
 
 /**

@@ -144,6 +144,20 @@ describe('2D lab in Chromium', () => {
     await page.close();
   });
 
+  it('draws a mixture by clicking on the canvas', async () => {
+    const page = await open('?backend=wasm');
+    await page.selectOption('#mixture', 'drawn');
+    await page.waitForFunction(() => document.getElementById('a-modes')?.textContent === '0 / 3' || /\/ 3$/.test(document.getElementById('a-modes')?.textContent ?? ''), null, { timeout: 30_000 });
+    const box = (await page.locator('#a-canvas').boundingBox())!;
+    // The drawing window is [-2, 2]^2: a click at 3/4 of the width and 1/4 of the height is (1, 1).
+    await page.mouse.click(box.x + 0.75 * box.width, box.y + 0.25 * box.height);
+    await page.waitForFunction(() => /\/ 4$/.test(document.getElementById('a-modes')?.textContent ?? ''), null, { timeout: 30_000 });
+    const real = await page.evaluate(() => Array.from((window as unknown as { tfgenLab: { frames: { a: { real: Float32Array } } } }).tfgenLab.frames.a.real));
+    const nearNew = real.filter((_, i) => i % 2 === 0).filter((x, k) => Math.hypot(x - 1, real[2 * k + 1] - 1) < 0.25).length;
+    expect(nearNew).toBeGreaterThan(real.length / 2 / 8); // about a quarter of the points belong to the new mode
+    await page.close();
+  });
+
   it('downloads the run as a file and opens it again; downloads the canvas as a PNG', async () => {
     const page = await open('?backend=wasm');
     await trainTo(page, 5);
