@@ -37,7 +37,7 @@ describe('runCompare', () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
-  });
+  }, 600_000); // ~50 s alone on 2 cores; minutes when the machine is shared
 
   it('rejects bad options clearly', async () => {
     await expect(runCompare({ preset: 'huge' as never, outDir: 'x' })).rejects.toThrow(/options\.preset/);

@@ -26,8 +26,8 @@ export interface CompareOptions {
   readonly backend?: 'auto' | 'cpu' | 'wasm';
   /** Progress lines (one per model and phase). */
   readonly onProgress?: (line: string) => void;
-  /** Skip the MNIST part (2D mixtures only). */
-  readonly skipMnist?: boolean;
+  /** Run one part only (default all): both 2D mixtures, one of them, or MNIST. */
+  readonly only?: 'mixtures' | 'ring-8' | 'grid-25' | 'mnist';
 }
 
 /** What {@link runCompare} wrote and measured. */
@@ -84,39 +84,58 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   const started = performance.now();
   log(`tfgen compare: preset ${preset.name} (${preset.expectedTime}), seed ${seed}, backend ${backend}, output ${outDir}`);
 
-  const mixture = await runMixtureStudy(preset, outDir, seed, log);
-  let mnist: Awaited<ReturnType<typeof runMnistStudy>> = { rows: [], skipped: [], classifierAccuracy: NaN };
-  let mnistError: string | null = null;
-  if (options.skipMnist) {
-    mnistError = 'skipped on request (skipMnist)';
-  } else {
+  const only = options.only === undefined ? undefined : expectOneOf(options.only, 'options.only', ['mixtures', 'ring-8', 'grid-25', 'mnist'] as const);
+  const reportPath = join(outDir, 'report.md');
+  const command = `npx tsx apps/cli/src/compare/run.ts --preset ${preset.name} --seed ${seed}${options.backend ? ` --backend ${options.backend}` : ''}${only ? ` --only ${only}` : ''}`;
+  let mixtureRows: readonly MixtureRow[] = [];
+  let referenceNll: Record<string, number> = {};
+  let mnistRows: readonly MnistRow[] = [];
+  let classifierAccuracy = NaN;
+  let mnistSkipped: readonly string[] = [];
+  let mnistError: string | null = only !== undefined && only !== 'mnist' ? `not part of this run (only: ${only})` : null;
+  // The report is rewritten after every model, so an interrupted run still leaves its numbers.
+  const writeReport = (finished: boolean) =>
+    writeFileSync(
+      reportPath,
+      renderReport({
+        preset, seed, backend, command, mixtureRows, referenceNll, mnistRows, mnistSkipped, classifierAccuracy,
+        mnistError: finished ? mnistError : mnistError ?? (only === 'mnist' || only === undefined ? 'still running (partial report)' : null),
+        totalSeconds: (performance.now() - started) / 1000, startedAt,
+      }) + (finished ? '' : '\n_Partial report: the run was still going when this was written._\n'),
+    );
+  if (only !== 'mnist') {
+    const mixtures = only === 'ring-8' || only === 'grid-25' ? [only] : undefined;
+    const mixture = await runMixtureStudy(preset, outDir, seed, log, {
+      mixtures,
+      onRow: (rows, reference) => {
+        mixtureRows = [...rows];
+        referenceNll = { ...reference };
+        writeReport(false);
+      },
+    });
+    mixtureRows = mixture.rows;
+    referenceNll = mixture.referenceNll;
+  }
+  if (only === undefined || only === 'mnist') {
     try {
-      mnist = await runMnistStudy(preset, outDir, seed, log);
+      const mnist = await runMnistStudy(preset, outDir, seed, log, (rows, accuracy) => {
+        mnistRows = [...rows];
+        classifierAccuracy = accuracy;
+        writeReport(false);
+      });
+      mnistRows = mnist.rows;
+      mnistSkipped = mnist.skipped;
+      classifierAccuracy = mnist.classifierAccuracy;
     } catch (error) {
       mnistError = error instanceof Error ? error.message : String(error);
       log(`[mnist] failed: ${mnistError}`);
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  const report = renderReport({
-    preset,
-    seed,
-    backend,
-    command: `tfgen compare --preset ${preset.name} --seed ${seed}${options.backend ? ` --backend ${options.backend}` : ''}`,
-    mixtureRows: mixture.rows,
-    referenceNll: mixture.referenceNll,
-    mnistRows: mnist.rows,
-    mnistSkipped: mnist.skipped,
-    classifierAccuracy: mnist.classifierAccuracy,
-    mnistError,
-    totalSeconds: seconds,
-    startedAt,
-  });
-  const reportPath = join(outDir, 'report.md');
+  writeReport(true);
   const resultsPath = join(outDir, 'results.json');
-  writeFileSync(reportPath, report);
-  writeFileSync(resultsPath, JSON.stringify({ preset: preset.name, seed, backend, seconds, startedAt, mixture: mixture.rows, referenceNll: mixture.referenceNll, mnist: mnist.rows, mnistSkipped: mnist.skipped, mnistError }, null, 2));
-  const figures = [...mixture.rows.flatMap((r) => [r.scatterFile, r.lossFile]), ...mnist.rows.flatMap((r) => [r.gridFile, r.lossFile])].map((f) => join(outDir, f));
+  writeFileSync(resultsPath, JSON.stringify({ preset: preset.name, seed, backend, seconds, startedAt, command, mixture: mixtureRows, referenceNll, mnist: mnistRows, mnistSkipped, mnistError }, null, 2));
+  const figures = [...mixtureRows.flatMap((r) => [r.scatterFile, r.lossFile]), ...mnistRows.flatMap((r) => [r.gridFile, r.lossFile])].map((f) => join(outDir, f));
   log(`tfgen compare: done in ${seconds.toFixed(0)} s; report ${reportPath}`);
-  return { reportPath, resultsPath, figures, mixtureRows: mixture.rows, mnistRows: mnist.rows, seconds, backend };
+  return { reportPath, resultsPath, figures, mixtureRows: [...mixtureRows], mnistRows: [...mnistRows], seconds, backend };
 }

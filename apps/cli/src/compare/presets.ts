@@ -38,7 +38,7 @@ export interface ComparePreset {
 export const COMPARE_PRESETS: Record<ComparePreset['name'], ComparePreset> = {
   test: {
     name: 'test',
-    mixture: { gans: ['gan', 'pacgan2'], steps: 20, batchSize: 64, unrollSteps: 2, evalSamples: 300, nllPoints: 50, nllImportanceSamples: 10 },
+    mixture: { gans: ['gan', 'pacgan2'], steps: 10, batchSize: 64, unrollSteps: 2, evalSamples: 200, nllPoints: 50, nllImportanceSamples: 10 },
     mnist: {
       gans: ['gan'], vae: true, pixelCnn: true, trainImages: 512, steps: 5, pixelCnnSteps: 2, batchSize: 32,
       evalSamples: 64, pixelCnnSamples: 4, nllImages: 8, nllImportanceSamples: 5, kidSubsets: 2, pixelCnnLayers: 1, pixelCnnFilters: 4,
@@ -47,10 +47,10 @@ export const COMPARE_PRESETS: Record<ComparePreset['name'], ComparePreset> = {
   },
   quick: {
     name: 'quick',
-    mixture: { gans: [...GAN_RECIPES], steps: 400, batchSize: 128, unrollSteps: 3, evalSamples: 2500, nllPoints: 500, nllImportanceSamples: 50 },
+    mixture: { gans: [...GAN_RECIPES], steps: 300, batchSize: 128, unrollSteps: 3, evalSamples: 2500, nllPoints: 500, nllImportanceSamples: 50 },
     mnist: {
-      gans: ['gan', 'wgan-gp', 'sn-hinge'], vae: true, pixelCnn: true, trainImages: 10000, steps: 300, pixelCnnSteps: 60, batchSize: 64,
-      evalSamples: 1000, pixelCnnSamples: 16, nllImages: 200, nllImportanceSamples: 50, kidSubsets: 10, pixelCnnLayers: 3, pixelCnnFilters: 16,
+      gans: ['gan', 'wgan-gp', 'sn-hinge'], vae: true, pixelCnn: true, trainImages: 10000, steps: 300, pixelCnnSteps: 50, batchSize: 64,
+      evalSamples: 1000, pixelCnnSamples: 10, nllImages: 200, nllImportanceSamples: 50, kidSubsets: 10, pixelCnnLayers: 3, pixelCnnFilters: 16,
     },
     expectedTime: 'a few minutes on 2 CPU cores',
   },

@@ -1,6 +1,6 @@
 /**
  * Runs the comparison study without the CLI build:
- *   npx tsx apps/cli/src/compare/run.ts --preset quick --out docs/results/compare-quick [--seed 0] [--backend wasm] [--skip-mnist]
+ *   npx tsx apps/cli/src/compare/run.ts --preset quick --out docs/results/compare-quick [--seed 0] [--backend wasm] [--only mixtures|ring-8|grid-25|mnist]
  * (`tfgen compare` calls the same {@link runCompare}.)
  */
 import { runCompare } from './index';
@@ -15,7 +15,7 @@ const result = await runCompare({
   outDir: flag('out') ?? 'runs/compare',
   seed: Number(flag('seed') ?? 0),
   backend: (flag('backend') ?? 'auto') as 'auto' | 'cpu' | 'wasm',
-  skipMnist: args.includes('--skip-mnist'),
+  only: flag('only') as 'mixtures' | 'ring-8' | 'grid-25' | 'mnist' | undefined,
   onProgress: (line) => console.log(line),
 });
 console.log(`report: ${result.reportPath}`);

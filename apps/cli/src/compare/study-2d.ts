@@ -55,8 +55,14 @@ export function mixtureNll(mixture: Mixture2D, points: Float32Array): number {
 }
 
 /** Runs every contender on the ring of 8 and the grid of 25 and writes their figures under `outDir`. */
-export async function runMixtureStudy(preset: ComparePreset, outDir: string, seed: number, log: (line: string) => void): Promise<{ rows: MixtureRow[]; referenceNll: Record<string, number> }> {
-  const mixtures = [ringOfGaussians(), gridOfGaussians()];
+export async function runMixtureStudy(
+  preset: ComparePreset,
+  outDir: string,
+  seed: number,
+  log: (line: string) => void,
+  options: { mixtures?: readonly string[]; onRow?: (rows: readonly MixtureRow[], referenceNll: Record<string, number>) => void } = {},
+): Promise<{ rows: MixtureRow[]; referenceNll: Record<string, number> }> {
+  const mixtures = [ringOfGaussians(), gridOfGaussians()].filter((m) => !options.mixtures || options.mixtures.includes(m.name));
   const rows: MixtureRow[] = [];
   const referenceNll: Record<string, number> = {};
   for (const mixture of mixtures) {
@@ -124,6 +130,7 @@ export async function runMixtureStudy(preset: ComparePreset, outDir: string, see
           lossFile,
         };
         rows.push(row);
+        options.onRow?.(rows, referenceNll);
         log(
           `[${mixture.name}] ${contender.name}: ${row.modesCovered}/${row.modeCount} modes, ${row.highQualityPercent.toFixed(1)}% HQ, ` +
             `precision ${row.precision.toFixed(3)}, recall ${row.recall.toFixed(3)}, ${trace.seconds.toFixed(1)} s`,

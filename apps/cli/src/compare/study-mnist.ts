@@ -76,7 +76,13 @@ function bernoulliFromSigned(images: tf.Tensor, rng: Rng): tf.Tensor {
  * Trains the MNIST contenders on the same dynamically binarized MNIST (GANs see pixels in {-1, 1},
  * explicit models in {0, 1}) and scores their samples with the shipped MNIST classifier.
  */
-export async function runMnistStudy(preset: ComparePreset, outDir: string, seed: number, log: (line: string) => void): Promise<{ rows: MnistRow[]; skipped: string[]; classifierAccuracy: number }> {
+export async function runMnistStudy(
+  preset: ComparePreset,
+  outDir: string,
+  seed: number,
+  log: (line: string) => void,
+  onRow?: (rows: readonly MnistRow[], classifierAccuracy: number) => void,
+): Promise<{ rows: MnistRow[]; skipped: string[]; classifierAccuracy: number }> {
   const p = preset.mnist;
   const trainSet = loadMnist({ split: 'train', scale: '[0,1]', limit: p.trainImages });
   const testSet = loadMnist({ split: 'test', scale: '[0,1]', limit: Math.max(p.evalSamples, p.nllImages) });
@@ -172,6 +178,7 @@ export async function runMnistStudy(preset: ComparePreset, outDir: string, seed:
           lossFile,
         };
         rows.push(row);
+        onRow?.(rows, classifier.testAccuracy);
         log(`[mnist] ${contender.name}: FCD ${fcd.toFixed(2)}, precision ${pr.precision.toFixed(3)}, recall ${pr.recall.toFixed(3)}, ${row.samplesPerSecond.toFixed(1)} samples/s, ${trace.seconds.toFixed(1)} s`);
       } finally {
         contender.dispose();
