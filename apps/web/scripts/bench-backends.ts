@@ -63,7 +63,8 @@ const loadAfter = loadavg()[0];
 const table = `# 2D lab: training speed per backend in Chromium
 
 Command: \`cd apps/web && npx tsx scripts/bench-backends.ts ${seconds}\` (${new Date().toISOString().slice(0, 10)}).
-Machine: ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), no GPU, shared with other jobs; Debian \`chromium\`
+Machine: ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), no GPU, shared with other jobs (1-minute load average
+${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end: the numbers are lower bounds); Debian \`chromium\`
 headless with \`${CHROMIUM_ARGS.join(' ')}\`.
 
 Setting: the lab's default run (ring of 8 Gaussians, non-saturating loss, G and D 2x64 MLPs, batch 128,
