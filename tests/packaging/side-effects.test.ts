@@ -3,7 +3,9 @@
 // fields, exactly as an app that installed them sees), and the bundles are searched for
 // strings only the other packages contain.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, repoRoot } from './pack';
 
@@ -15,6 +17,7 @@ const markers = {
   explicit: ['MaskedConv2D'],
 } as const;
 
+const run = promisify(execFile);
 let workDirectory = '';
 
 beforeAll(async () => {
@@ -28,20 +31,25 @@ afterAll(() => {
   if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
 });
 
-/** Builds a one-script page with Vite in production mode and returns the emitted JavaScript. */
+/**
+ * Builds a one-script page with Vite in production mode and returns the emitted JavaScript.
+ * The build runs in a child process: Rollup's long synchronous stretches would otherwise stall
+ * this worker past vitest's 60 s RPC timeout on a loaded machine.
+ */
 async function bundle(name: string, script: string): Promise<string> {
-  const { build } = await import('vite');
   const root = join(workDirectory, name);
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'index.html'), '<!doctype html><html><body><script type="module" src="./main.js"></script></body></html>\n');
   writeFileSync(join(root, 'main.js'), script);
-  await build({
+  const options = {
     root,
     mode: 'production',
     logLevel: 'silent',
     configFile: false,
     build: { outDir: join(root, 'dist'), emptyOutDir: true, minify: true, reportCompressedSize: false, chunkSizeWarningLimit: 1e9 },
-  });
+  };
+  writeFileSync(join(root, 'build.mjs'), `import { build } from 'vite';\nawait build(${JSON.stringify(options)});\n`);
+  await run('node', [join(root, 'build.mjs')], { cwd: root, maxBuffer: 64 << 20 });
   const assets = join(root, 'dist', 'assets');
   return readdirSync(assets)
     .filter((file) => file.endsWith('.js'))
