@@ -14,7 +14,8 @@ console.log = (...args: unknown[]) => {
 // core replaces a few stock kernels on purpose; tfjs warns about each replacement.
 const warn = console.warn;
 console.warn = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && /^The kernel '\w+' for backend '\w+' is already registered$/.test(args[0])) return;
+  const first = args[0];
+  if (typeof first === 'string' && (/^The kernel '\w+' for backend '\w+' is already registered$/.test(first) || first.includes('tfjs-node') || /^\s*=+\s*$/.test(first))) return;
   warn(...args);
 };
 
