@@ -180,7 +180,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     }
   }
   const pytorch = options.pytorch === false || !models.includes('dcgan') ? { skipped: 'not requested' } : runPytorch(Math.max(5, steps));
-  const markdown = benchMarkdown(rows, longRun, pytorch, { steps, longSteps });
+  const markdown = benchMarkdown(rows, longRun, pytorch, { steps, longSteps, models, backends });
   const file = path.resolve(options.out ?? 'docs/results/bench.md');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, markdown);
@@ -191,12 +191,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
 }
 
 /** The report: one table row per model and backend, the long run, the PyTorch reference. */
-export function benchMarkdown(rows: readonly BenchRow[], longRun: BenchLongRun | null, pytorch: BenchResult['pytorch'], settings: { steps: number; longSteps: number }): string {
+export function benchMarkdown(rows: readonly BenchRow[], longRun: BenchLongRun | null, pytorch: BenchResult['pytorch'], settings: { steps: number; longSteps: number; models?: readonly string[]; backends?: readonly string[] }): string {
   const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
   const lines = [
     `# tfgen bench`,
     '',
-    `Made by \`tfgen bench --steps ${settings.steps} --long-steps ${settings.longSteps}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}. Step = one full training step (GANs: one discriminator and one generator update). Tensor growth = live tensors after the timed steps minus after the warm-up (0: no leak).`,
+    `Made by \`tfgen bench --steps ${settings.steps} --long-steps ${settings.longSteps}${settings.models ? ` --models ${settings.models.join(',')}` : ''}${settings.backends ? ` --backends ${settings.backends.join(',')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}. Step = one full training step (GANs: one discriminator and one generator update). Tensor growth = live tensors after the timed steps minus after the warm-up (0: no leak).`,
     '',
     '| model | backend | batch | median step (ms) | samples/s | peak RSS (MB) | tensor growth | note |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
