@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ArgumentError, describeValue } from '@tfgen/core';
+import { ArgumentError } from '@tfgen/core';
 import YAML from 'yaml';
 import { z } from 'zod';
 
@@ -183,4 +183,3 @@ export function describeConfig(config: TrainConfig): string {
   return parts.join(', ');
 }
 
-export { describeValue };

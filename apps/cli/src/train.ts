@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ArgumentError, Rng, Trainer, type FitSummary, type StepMetrics, type TrainerCallback } from '@tfgen/core';
+import { ArgumentError, Rng, Trainer, type FitSummary, type TrainerCallback } from '@tfgen/core';
 import { FileCheckpointStore, jsonlFileLog, readCheckpointFile, sampleImageFiles, stopOnSignal, writePng } from '@tfgen/core/node';
 import { selectBackend, type BackendChoice } from './backend';
 import { describeConfig, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
@@ -121,7 +121,7 @@ async function train(config: TrainConfig, run: RunFolder, resume: boolean, optio
     callbacks.push(
       built.data.kind === 'points'
         ? scatterSamplesCallback(run.samplesDir, config.sampleEvery, built.data)
-        : sampleImageFiles(run.samplesDir, { every: config.sampleEvery, count: 64, columns: 8, range: config.model === 'vae' ? '[-1,1]' : '[-1,1]' }),
+        : sampleImageFiles(run.samplesDir, { every: config.sampleEvery, count: 64, columns: 8, range: '[-1,1]' }),
     );
     const store = new FileCheckpointStore(run.checkpointFile);
     const release = options.handleSignals === false ? () => undefined : stopOnSignal(trainer, ['SIGINT', 'SIGTERM'], (m) => log(m));
@@ -150,11 +150,4 @@ async function train(config: TrainConfig, run: RunFolder, resume: boolean, optio
   } finally {
     built?.dispose();
   }
-}
-
-/** Formats the last metrics for a summary line. */
-export function formatMetrics(metrics: StepMetrics): string {
-  return Object.entries(metrics)
-    .map(([k, v]) => `${k}=${Number.isFinite(v) ? Number(v.toPrecision(4)) : v}`)
-    .join(' ');
 }
