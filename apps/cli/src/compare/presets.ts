@@ -52,7 +52,7 @@ export const COMPARE_PRESETS: Record<ComparePreset['name'], ComparePreset> = {
       gans: ['gan', 'wgan-gp', 'sn-hinge'], vae: true, pixelCnn: true, trainImages: 10000, steps: 300, pixelCnnSteps: 50, batchSize: 64,
       evalSamples: 1000, pixelCnnSamples: 10, nllImages: 200, nllImportanceSamples: 50, kidSubsets: 10, pixelCnnLayers: 3, pixelCnnFilters: 16,
     },
-    expectedTime: 'a few minutes on 2 CPU cores',
+    expectedTime: 'sized for a few minutes on 2 idle CPU cores (not yet timed on an idle machine; ~28 min per 2D mixture when the machine was shared by ~8 jobs)',
   },
   full: {
     name: 'full',
@@ -61,6 +61,6 @@ export const COMPARE_PRESETS: Record<ComparePreset['name'], ComparePreset> = {
       gans: [...GAN_RECIPES], vae: true, pixelCnn: true, trainImages: 60000, steps: 3000, pixelCnnSteps: 600, batchSize: 64,
       evalSamples: 5000, pixelCnnSamples: 100, nllImages: 1000, nllImportanceSamples: 500, kidSubsets: 50, pixelCnnLayers: 5, pixelCnnFilters: 32,
     },
-    expectedTime: 'about 2-3 hours on 2 CPU cores (wasm backend)',
+    expectedTime: 'estimated 2-3 hours on 2 idle CPU cores, wasm backend (never run yet)',
   },
 };
