@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError } from '@tfgen/core';
+import { ganVariantNames } from '@tfgen/strategies';
 import YAML from 'yaml';
 import { z } from 'zod';
 
@@ -10,6 +11,8 @@ export const MODEL_NAMES = ['mlp-gan', 'dcgan', 'vae'] as const;
 export const DATASET_NAMES = ['ring', 'grid', 'mnist', 'fashion-mnist'] as const;
 /** GAN losses `--loss` accepts (kebab-case names of the @tfgen/losses pairs). */
 export const LOSS_NAMES = ['minimax', 'non-saturating', 'wasserstein', 'hinge', 'least-squares', 'relativistic', 'relativistic-hinge'] as const;
+/** GAN variant presets `--variant` accepts: every entry of @tfgen/strategies' `ganVariants`. */
+export const VARIANT_NAMES = ganVariantNames() as [string, ...string[]];
 /** Backends `--backend` accepts; `auto` lets the CLI pick (wasm when it loads, else cpu). */
 export const BACKEND_NAMES = ['auto', 'cpu', 'wasm'] as const;
 
@@ -49,6 +52,8 @@ export const trainConfigSchema = z
     logEvery: integer(1).default(10),
     /** GAN loss; the default follows the model (non-saturating for GANs). */
     loss: z.enum(LOSS_NAMES).default('non-saturating'),
+    /** A GAN variant preset from @tfgen/strategies (loss, regularizers, critic steps, optimizers); excludes --loss, --gradient-penalty, --discriminator-steps. */
+    variant: z.enum(VARIANT_NAMES).optional(),
     learningRate: numeric(z.number().positive()).default(2e-4),
     beta1: numeric(z.number().min(0).max(1)).default(0.5),
     beta2: numeric(z.number().min(0).max(1)).default(0.999),

@@ -4,6 +4,7 @@ import {
   BACKEND_NAMES,
   DATASET_NAMES,
   LOSS_NAMES,
+  VARIANT_NAMES,
   MODEL_NAMES,
   mergeConfig,
   parseTrainConfig,
@@ -39,6 +40,7 @@ function trainCommand(program: Command, state: ProgramState): void {
     .option('--sample-every <n>', 'write samples/step-*.png every n steps (default 500)')
     .option('--log-every <n>', 'append to metrics.jsonl every n steps (default 10)')
     .option('--loss <name>', `GAN loss: ${list(LOSS_NAMES)} (default non-saturating)`)
+    .option('--variant <name>', `GAN variant preset (loss, penalties, critic steps, optimizers): ${list(VARIANT_NAMES)}`)
     .option('--learning-rate <lr>', 'Adam learning rate of both networks (default 2e-4)')
     .option('--beta1 <b>', 'Adam beta1 (default 0.5)')
     .option('--beta2 <b>', 'Adam beta2 (default 0.999)')
@@ -63,6 +65,7 @@ Examples:
   $ tfgen train --model mlp-gan --dataset ring --packing 2 --steps 2000 --out runs/ring-pac2
   $ tfgen train --model mlp-gan --dataset grid --loss wasserstein --gradient-penalty 0.1 --discriminator-steps 5 --out runs/grid-wgan
   $ tfgen train --model dcgan --dataset mnist --loss hinge --gradient-penalty 10 --ttur 1e-4,4e-4 --steps 5000 --out runs/dcgan
+  $ tfgen train --model mlp-gan --dataset ring --variant wgan-gp --out runs/ring-wgan-gp
   $ tfgen train --model vae --dataset mnist --steps 3000 --batch-size 100 --out runs/vae
   $ tfgen train --config runs.yaml --seed 3
 

@@ -6,7 +6,7 @@ import { gridOfGaussians, ringOfGaussians, type ImageDataset, type Mixture2D } f
 import { loadFashionMnist, loadMnist } from '@tfgen/datasets/node';
 import { createVae } from '@tfgen/explicit';
 import { getGanLoss } from '@tfgen/losses';
-import { createGan, gradientPenaltyRegularizer, type GanVariant, type OptimizerSpec } from '@tfgen/strategies';
+import { createGan, getGanVariant, gradientPenaltyRegularizer, type GanVariant, type OptimizerSpec } from '@tfgen/strategies';
 import type { DatasetName, LossName, TrainConfig } from './config';
 
 /** A model the CLI can train, with the sampling the `sample` command and callbacks use. */
@@ -65,6 +65,22 @@ export function buildData(config: TrainConfig): CliData {
 export function ganVariantFor(config: TrainConfig): GanVariant {
   const [generatorRate, discriminatorRate] = config.ttur ?? [config.learningRate, config.learningRate];
   const optimizer = (learningRate: number): OptimizerSpec => ({ kind: 'adam', learningRate, beta1: config.beta1, beta2: config.beta2 });
+  if (config.variant !== undefined) {
+    // A preset owns the loss, penalties and critic steps; mixing them with flags would be ambiguous.
+    if (config.loss !== 'non-saturating') unsupported(config, 'loss', 'runs without --variant');
+    if (config.gradientPenalty > 0) unsupported(config, 'gradientPenalty', 'runs without --variant');
+    if (config.discriminatorSteps !== 1) unsupported(config, 'discriminatorSteps', 'runs without --variant');
+    const preset = getGanVariant(config.variant);
+    // --ttur still sets the two learning rates, keeping the preset's Adam betas.
+    if (!config.ttur || !preset.optimizers) return preset;
+    return {
+      ...preset,
+      optimizers: {
+        generator: { ...preset.optimizers.generator, learningRate: generatorRate },
+        discriminator: { ...preset.optimizers.discriminator, learningRate: discriminatorRate },
+      },
+    };
+  }
   return {
     name: config.loss,
     loss: getGanLoss(LOSS_KEYS[config.loss]),

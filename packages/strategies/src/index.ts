@@ -19,3 +19,4 @@ export { lsgan } from './variants/lsgan';
 export { wgan } from './variants/wgan';
 export { dragan } from './variants/dragan';
 export { r1Gan } from './variants/r1-gan';
+export { ganVariants, ganVariantNames, getGanVariant, type GanVariantEntry } from './variants/registry';
