@@ -155,9 +155,10 @@ function compareCommand(program: Command): void {
     .option('--out <dir>', 'report folder', 'runs/compare')
     .option('--seed <n>', 'seed (default 0)', '0')
     .option('--backend <name>', `tfjs backend: ${list(BACKEND_NAMES)}`)
-    .addHelpText('after', '\nExamples:\n  $ tfgen compare\n  $ tfgen compare --only mixtures\n  $ tfgen compare --preset full --out runs/compare-full')
+    .addHelpText('after', '\nExamples:\n  $ tfgen compare\n  $ tfgen compare --only mixtures\n  $ tfgen compare --variants lsgan,r1\n  $ tfgen compare --preset full --out runs/compare-full')
     .addOption(new Option('--only <part>', 'run one part only').choices(['mixtures', 'mnist']))
-    .action(async (options: { preset: 'quick' | 'full' | 'test'; out: string; seed: string; backend?: string; only?: 'mixtures' | 'mnist' }) => {
+    .option('--variants <names>', `extra GAN rows, comma-separated variants registered in @tfgen/strategies: ${list(VARIANT_NAMES)}`)
+    .action(async (options: { preset: 'quick' | 'full' | 'test'; out: string; seed: string; backend?: string; only?: 'mixtures' | 'mnist'; variants?: string }) => {
       const { runCompare } = await import('./compare/index');
       const result = await runCompare({
         preset: options.preset,
@@ -165,6 +166,7 @@ function compareCommand(program: Command): void {
         seed: parseIntegerFlag(options.seed, '--seed', 0),
         backend: parseBackendFlag(options.backend) ?? 'auto',
         ...(options.only ? { only: options.only } : {}),
+        ...(options.variants ? { variants: options.variants.split(',').map((name) => name.trim()).filter(Boolean) } : {}),
         onProgress: (line: string) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`report: ${result.reportPath}\n`);

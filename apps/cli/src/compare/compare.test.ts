@@ -43,4 +43,19 @@ describe('runCompare', () => {
     await expect(runCompare({ preset: 'huge' as never, outDir: 'x' })).rejects.toThrow(/options\.preset/);
     await expect(runCompare({ preset: 'test', outDir: '' })).rejects.toThrow(/options\.outDir/);
   });
+
+  it('gives any variant registered in @tfgen/strategies a row, and names the registered ones for a typo', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'tfgen-compare-variants-'));
+    try {
+      await expect(runCompare({ preset: 'test', outDir, variants: ['lsgann'] })).rejects.toThrow(/variant: expected one of .*"lsgan".*got "lsgann"/);
+      const result = await runCompare({ preset: 'test', outDir, seed: 1, backend: 'cpu', only: 'ring-8', variants: ['lsgan'] });
+      const row = result.mixtureRows.find((r) => r.model === 'lsgan');
+      expect(row?.description).toMatch(/variant "lsgan" from @tfgen\/strategies/);
+      expect(row?.steps).toBeGreaterThan(0);
+      expect(readFileSync(result.reportPath, 'utf8')).toMatch(/\| lsgan \| GAN \| \d+\/8 \|/);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
+

@@ -4,6 +4,8 @@ import { Rng, withSeededRandom, type TrainableModel } from '@tfgen/core';
 import * as explicit from '@tfgen/explicit';
 import {
   createGan,
+  ganVariants,
+  getGanVariant,
   minibatchDiscrimination,
   snganHinge,
   spectralNorm,
@@ -36,6 +38,17 @@ export interface Contender {
 export const GAN_RECIPES = ['gan', 'unrolled', 'minibatch-disc', 'pacgan2', 'wgan-gp', 'sn-hinge', 'ttur'] as const;
 export type GanRecipe = (typeof GAN_RECIPES)[number];
 
+/**
+ * A row of the study: one of the built-in recipes, or the name of any variant registered in
+ * @tfgen/strategies' `ganVariants` (trained on the plain networks), so a new variant gets a row
+ * without edits here.
+ */
+export type GanRow = GanRecipe | (string & {});
+
+function isRecipe(name: string): name is GanRecipe {
+  return (GAN_RECIPES as readonly string[]).includes(name);
+}
+
 const RECIPE_DESCRIPTIONS: Record<GanRecipe, string> = {
   gan: 'vanilla GAN (non-saturating loss, Adam 2e-4, beta1 0.5)',
   unrolled: 'unrolled GAN (vanilla + discriminator unrolled k steps, second order)',
@@ -67,7 +80,7 @@ function buildGenerator(shape: NetworkShape): tfl.LayersModel {
   return tfl.model({ inputs: z, outputs: out });
 }
 
-function buildDiscriminator(shape: NetworkShape, recipe: GanRecipe): tfl.LayersModel {
+function buildDiscriminator(shape: NetworkShape, recipe: GanRow): tfl.LayersModel {
   const packing = recipe === 'pacgan2' ? 2 : 1;
   const input = tfl.input({ shape: shape.imageShape ? [...shape.imageShape.slice(0, 2), shape.imageShape[2] * packing] : [shape.dataDim * packing] });
   let h: tfl.SymbolicTensor = shape.imageShape ? (tfl.layers.flatten().apply(input) as tfl.SymbolicTensor) : input;
@@ -85,13 +98,16 @@ function buildDiscriminator(shape: NetworkShape, recipe: GanRecipe): tfl.LayersM
 }
 
 /** A GAN contender: the same G and D architecture for every recipe, the recipe's strategy on top. */
-export function ganContender(recipe: GanRecipe, shape: NetworkShape, seed: number, options: { unrollSteps?: number } = {}): Contender {
+export function ganContender(recipe: GanRow, shape: NetworkShape, seed: number, options: { unrollSteps?: number } = {}): Contender {
+  // Unknown names fail here, before any network is built, with the registered names listed.
+  const registered = isRecipe(recipe) ? null : getGanVariant(recipe);
   const rng = new Rng(seed).fork(`init/${recipe}`);
   const generator = withSeededRandom(rng, () => buildGenerator(shape));
   const discriminator = withSeededRandom(rng, () => buildDiscriminator(shape, recipe));
   const common = { generator, discriminator, latentDim: shape.latentDim };
   let gan: Gan;
-  switch (recipe) {
+  if (registered) gan = createGan({ ...common, variant: registered });
+  else switch (recipe as GanRecipe) {
     case 'gan':
     case 'minibatch-disc':
       gan = createGan({ ...common, variant: vanillaGan() });
@@ -115,7 +131,9 @@ export function ganContender(recipe: GanRecipe, shape: NetworkShape, seed: numbe
   return {
     name: recipe,
     family: 'GAN',
-    description: RECIPE_DESCRIPTIONS[recipe] + (recipe === 'unrolled' ? ` (k = ${options.unrollSteps ?? 5})` : ''),
+    description: registered
+      ? `variant "${recipe}" from @tfgen/strategies: ${ganVariants[recipe].description}`
+      : RECIPE_DESCRIPTIONS[recipe as GanRecipe] + (recipe === 'unrolled' ? ` (k = ${options.unrollSteps ?? 5})` : ''),
     lossKeys: ['loss/generator', 'loss/discriminator'],
     step: (x, step, stepRng) => gan.trainStep({ x }, { step, rng: stepRng }),
     sample: (count, sampleRng) => gan.sample(count, sampleRng),

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
 import { ArgumentError, BackendError, expectInteger, expectOneOf, registerWasmTrainingKernels } from '@tfgen/core';
+import { getGanVariant } from '@tfgen/strategies';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COMPARE_PRESETS, type ComparePreset } from './presets';
@@ -28,6 +29,8 @@ export interface CompareOptions {
   readonly onProgress?: (line: string) => void;
   /** Run one part only (default all): both 2D mixtures, one of them, or MNIST. */
   readonly only?: 'mixtures' | 'ring-8' | 'grid-25' | 'mnist';
+  /** Extra GAN rows: names of variants registered in @tfgen/strategies' `ganVariants` (e.g. `['lsgan', 'r1']`). */
+  readonly variants?: readonly string[];
 }
 
 /** What {@link runCompare} wrote and measured. */
@@ -76,7 +79,18 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   if (typeof options.outDir !== 'string' || options.outDir.length === 0) throw new ArgumentError('options.outDir', 'a folder path', options.outDir);
   const seed = expectInteger(options.seed ?? 0, 'options.seed', 0);
   const log = options.onProgress ?? (() => {});
-  const preset: ComparePreset = COMPARE_PRESETS[presetName];
+  const variants = options.variants ?? [];
+  if (!Array.isArray(variants)) throw new ArgumentError('options.variants', 'an array of registered variant names', variants);
+  variants.forEach((name, i) => {
+    if (typeof name !== 'string') throw new ArgumentError(`options.variants[${i}]`, 'a variant name', name);
+    getGanVariant(name); // throws, listing the registered names
+  });
+  const basePreset: ComparePreset = COMPARE_PRESETS[presetName];
+  const preset: ComparePreset = {
+    ...basePreset,
+    mixture: { ...basePreset.mixture, gans: [...basePreset.mixture.gans, ...variants] },
+    mnist: { ...basePreset.mnist, gans: [...basePreset.mnist.gans, ...variants] },
+  };
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   const backend = await chooseBackend(options.backend);
@@ -86,7 +100,7 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
 
   const only = options.only === undefined ? undefined : expectOneOf(options.only, 'options.only', ['mixtures', 'ring-8', 'grid-25', 'mnist'] as const);
   const reportPath = join(outDir, 'report.md');
-  const command = `npx tsx apps/cli/src/compare/run.ts --preset ${preset.name} --seed ${seed}${options.backend ? ` --backend ${options.backend}` : ''}${only ? ` --only ${only}` : ''}`;
+  const command = `npx tsx apps/cli/src/compare/run.ts --preset ${preset.name} --seed ${seed}${options.backend ? ` --backend ${options.backend}` : ''}${only ? ` --only ${only}` : ''}${variants.length ? ` --variants ${variants.join(',')}` : ''}`;
   let mixtureRows: readonly MixtureRow[] = [];
   let referenceNll: Record<string, number> = {};
   let mnistRows: readonly MnistRow[] = [];

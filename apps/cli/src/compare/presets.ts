@@ -1,11 +1,11 @@
-import type { GanRecipe } from './contenders';
+import type { GanRow } from './contenders';
 import { GAN_RECIPES } from './contenders';
 
 /** Sizes of one run of the study. Numbers in the report always come from the run itself. */
 export interface ComparePreset {
   readonly name: 'test' | 'quick' | 'full';
   readonly mixture: {
-    readonly gans: readonly GanRecipe[];
+    readonly gans: readonly GanRow[];
     readonly steps: number;
     readonly batchSize: number;
     readonly unrollSteps: number;
@@ -15,7 +15,7 @@ export interface ComparePreset {
     readonly nllImportanceSamples: number;
   };
   readonly mnist: {
-    readonly gans: readonly GanRecipe[];
+    readonly gans: readonly GanRow[];
     readonly vae: boolean;
     readonly pixelCnn: boolean;
     readonly trainImages: number;
