@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, Rng } from '@tfgen/core';
+import { createGan, vanillaGan } from '@tfgen/strategies';
 import { describe, expect, it } from 'vitest';
 import { auxiliaryClassifierLoss } from './auxiliary-classifier-loss';
 import { conditionalGan } from './conditional-gan';
@@ -76,6 +77,20 @@ describe('mlpGan', () => {
     expect(maxAbsDiff(gram, tf.mul(tf.eye(128), 0.64))).toBeLessThan(1e-4);
     const last = gan.generator.getLayer('sample').getWeights()[0]; // [128, 2]
     expect(maxAbsDiff(tf.matMul(last, last, true, false), tf.mul(tf.eye(2), 0.64))).toBeLessThan(1e-5);
+  });
+
+  it('trains under the unrolled GAN step it was made for (its Rescaling layer unrolls too)', () => {
+    const gan = mlpGan({ preset: 'unrolled', seed: 3 });
+    const step = createGan({ generator: gan.generator, discriminator: gan.discriminator, latentDim: gan.latentDim, variant: vanillaGan(), unrolled: { steps: 2 } });
+    const batch = { x: normal(new Rng(4), [16, 2]) };
+    const rng = new Rng(5);
+    step.trainStep(batch, { step: 0, rng });
+    const before = tf.memory().numTensors;
+    const metrics = step.trainStep(batch, { step: 1, rng });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Number.isFinite(metrics['loss/generator'])).toBe(true);
+    step.dispose();
+    batch.x.dispose();
   });
 
   it('is reproducible from a seed, trains one step without leaks and reloads identically', async () => {

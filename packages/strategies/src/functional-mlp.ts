@@ -18,6 +18,7 @@ const ACTIVATIONS: Record<string, Activation> = {
 type Stage =
   | { kind: 'dense'; kernelIndex: number; biasIndex: number | null; activation: Activation }
   | { kind: 'activation'; activation: Activation }
+  | { kind: 'rescale'; scale: number; offset: number }
   | { kind: 'flatten' };
 
 /**
@@ -25,7 +26,8 @@ type Stage =
  * `forward(weights, x)`, so weights can be unrolled (`w - lr * grad`) and still be
  * differentiated through. tfjs-layers models cannot run with substituted weights,
  * so this covers MLPs: Dense (any built-in activation), ReLU, LeakyReLU,
- * Activation, Flatten and Input layers, in a chain. Other layers throw.
+ * Activation, Rescaling (the unrolled-GAN preset scales its input), Flatten and
+ * Input layers, in a chain. Other layers throw.
  */
 export interface FunctionalMlp {
   /** The model's trainable variables, in the order `forward` expects them. */
@@ -80,10 +82,19 @@ export function functionalMlp(model: tfl.LayersModel): FunctionalMlp {
       case 'Flatten':
         stages.push({ kind: 'flatten' });
         break;
+      case 'Rescaling': {
+        const scale = Number(config.scale ?? 1);
+        const offset = Number(config.offset ?? 0);
+        if (!Number.isFinite(scale) || !Number.isFinite(offset)) {
+          throw new ArgumentError(`${layer.name}.scale/offset`, 'finite numbers', [config.scale, config.offset]);
+        }
+        stages.push({ kind: 'rescale', scale, offset });
+        break;
+      }
       default:
         throw new ArgumentError(
           `model.layers[${JSON.stringify(layer.name)}]`,
-          'Dense, ReLU, LeakyReLU, Activation, Flatten or Input (functional forward supports MLPs only)',
+          'Dense, ReLU, LeakyReLU, Activation, Rescaling, Flatten or Input (functional forward supports MLPs only)',
           className,
         );
     }
@@ -102,6 +113,8 @@ export function functionalMlp(model: tfl.LayersModel): FunctionalMlp {
             h = stage.activation(h);
           } else if (stage.kind === 'activation') {
             h = stage.activation(h);
+          } else if (stage.kind === 'rescale') {
+            h = tf.add(tf.mul(h, stage.scale), stage.offset);
           } else {
             h = tf.reshape(h, [h.shape[0], -1]);
           }

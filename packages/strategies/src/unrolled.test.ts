@@ -44,6 +44,15 @@ describe('functionalMlp', () => {
     const ours = mlp.forward(mlp.variables, x);
     const theirs = model.predict(x) as tf.Tensor;
     expect(Array.from(ours.dataSync())).toEqual(Array.from(theirs.dataSync()).map((v) => expect.closeTo(v, 6)));
+    // The unrolled-GAN preset's D starts with a Rescaling layer (inputs / 4).
+    const scaled = withSeededRandom(new Rng(2), () =>
+      tfl.sequential({ layers: [tfl.layers.rescaling({ inputShape: [3], scale: 0.25, offset: 0.5 }), tfl.layers.dense({ units: 2, activation: 'tanh' })] }),
+    );
+    const scaledMlp = functionalMlp(scaled);
+    const scaledOurs = scaledMlp.forward(scaledMlp.variables, x);
+    const scaledTheirs = scaled.predict(x) as tf.Tensor;
+    expect(Array.from(scaledOurs.dataSync())).toEqual(Array.from(scaledTheirs.dataSync()).map((v) => expect.closeTo(v, 6)));
+    tf.dispose([scaledOurs, scaledTheirs]);
     const bn = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2 }), tfl.layers.batchNormalization()] });
     expect(() => functionalMlp(bn)).toThrow(/functional forward supports MLPs only/);
     tf.dispose([x, ours, theirs]);
