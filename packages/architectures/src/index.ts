@@ -16,3 +16,4 @@ export * from './conditional-gan';
 export * from './auxiliary-classifier-loss';
 export * from './sample-by-class';
 export * from './style-gan';
+export type { LayerShape } from './layer-utils';

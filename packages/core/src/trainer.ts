@@ -36,8 +36,11 @@ export interface RollbackEvent {
  * (1 after the first step), so `step % 100 === 0` fires every 100 steps.
  */
 export interface TrainerCallback {
+  /** Called once before the first step of `fit` (after a resume has restored the state). */
   onTrainBegin?(info: TrainInfo): void | Promise<void>;
+  /** Called after every step with its metrics (the step index is zero-based). */
   onStepEnd?(step: number, metrics: StepMetrics, info: TrainInfo): void | Promise<void>;
+  /** Called when the divergence guard rolled the run back to its last checkpoint. */
   onRollback?(event: RollbackEvent, info: TrainInfo): void | Promise<void>;
   /** Called once when `fit` ends, also when it ends by an error (then `summary.stopReason` is `diverged` or `failed`). */
   onTrainEnd?(summary: FitSummary, info: TrainInfo): void | Promise<void>;

@@ -19,10 +19,13 @@ export interface Batch {
  * checkpoint can store it and a resumed run sees the same batches.
  */
 export interface BatchIterator {
+  /** The next batch; the caller owns (and disposes) its tensors. */
   next(): Batch;
   readonly batchSize: number;
   readonly batchesPerEpoch: number;
+  /** The position in the data (epoch, order, cursor) as JSON, for checkpoints. */
   getState(): JsonValue;
+  /** Restores a position from {@link BatchIterator.getState}, so a resumed run sees the same batches. */
   setState(state: JsonValue): void;
 }
 
@@ -50,7 +53,9 @@ export type StepMetrics = Record<string, number>;
  */
 export interface StateVariable {
   readonly name: string;
+  /** The current value (not a copy the caller must dispose). */
   read(): tf.Tensor;
+  /** Overwrites the value; the shape must match. */
   write(value: tf.Tensor): void;
 }
 
@@ -76,7 +81,10 @@ export interface TrainableModel {
 /** Variables with a name and read/write, as `tf.Variable` and tfjs-layers' `LayerVariable` have. */
 export interface VariableLike {
   readonly name: string;
+  /** Current value (tfjs-layers `LayerVariable`). */
   read?(): tf.Tensor;
+  /** Overwrites the value (tfjs-layers `LayerVariable`). */
   write?(value: tf.Tensor): unknown;
+  /** Overwrites the value (`tf.Variable`). */
   assign?(value: tf.Tensor): void;
 }

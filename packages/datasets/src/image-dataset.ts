@@ -227,6 +227,7 @@ export class ImageBatchIterator implements BatchIterator {
     return order;
   }
 
+  /** The next batch (`x`, and `y` when labels were asked for); the caller disposes its tensors. */
   next(): Batch {
     const order = this.epochOrder(this.epochIndex);
     const start = this.positionInEpoch * this.batchSize;
@@ -258,6 +259,7 @@ export class ImageBatchIterator implements BatchIterator {
     return labels ? { x, y: tf.tensor1d(labels, 'int32') } : { x };
   }
 
+  /** Epoch, position and binarization stream as JSON, for checkpoints. */
   getState(): JsonValue {
     return {
       kind: 'image-batches',
@@ -273,6 +275,7 @@ export class ImageBatchIterator implements BatchIterator {
     };
   }
 
+  /** Restores a state from {@link ImageBatchIterator.getState}; a malformed state is a named error. */
   setState(state: JsonValue): void {
     const saved = readState(state, 'image-batches');
     expectSameField(saved, 'count', this.dataset.count);

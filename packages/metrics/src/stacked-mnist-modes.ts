@@ -4,6 +4,7 @@ import { divergencesFromUniform } from './mode-coverage';
 
 /** Anything that maps `[n, 28, 28, 1]` images to class probabilities `[n, 10]`, e.g. {@link loadMnistClassifier}'s result. */
 export interface DigitClassifier {
+  /** Class probabilities `[n, 10]` of images `[n, 28, 28, 1]`; the caller disposes the result. */
   predict(images: tf.Tensor): tf.Tensor2D;
 }
 

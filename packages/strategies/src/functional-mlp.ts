@@ -32,6 +32,7 @@ type Stage =
 export interface FunctionalMlp {
   /** The model's trainable variables, in the order `forward` expects them. */
   readonly variables: tf.Variable[];
+  /** The model's output for `x` computed with `weights` (same order as `variables`), differentiable in both. */
   forward(weights: readonly tf.Tensor[], x: tf.Tensor): tf.Tensor;
 }
 

@@ -25,6 +25,7 @@ export interface RegularizerContext {
 export interface Regularizer {
   readonly name: string;
   readonly weight: number;
+  /** The unweighted term for one discriminator step. */
   apply(context: RegularizerContext): tf.Scalar;
 }
 
@@ -37,7 +38,9 @@ export interface Regularizer {
 export interface GanVariant {
   readonly name: string;
   readonly loss?: GanLoss;
+  /** The generator's loss over the discriminator's logits (instead of `loss`). */
   readonly generatorLoss?: (fakeLogits: tf.Tensor, realLogits?: tf.Tensor) => tf.Scalar;
+  /** The discriminator's loss over real and fake logits (instead of `loss`). */
   readonly discriminatorLoss?: (realLogits: tf.Tensor, fakeLogits: tf.Tensor) => tf.Scalar;
   /** True when `generatorLoss` needs the real logits (relativistic losses). Taken from `loss` when given. */
   readonly generatorNeedsRealLogits?: boolean;
@@ -52,7 +55,9 @@ export interface GanVariant {
 /** A variant with its loss functions resolved and checked. */
 export interface ResolvedGanVariant {
   readonly name: string;
+  /** The generator's loss, from `loss.generator` or `generatorLoss`. */
   readonly generatorLoss: (fakeLogits: tf.Tensor, realLogits?: tf.Tensor) => tf.Scalar;
+  /** The discriminator's loss, from `loss.discriminator` or `discriminatorLoss`. */
   readonly discriminatorLoss: (realLogits: tf.Tensor, fakeLogits: tf.Tensor) => tf.Scalar;
   readonly generatorNeedsRealLogits: boolean;
   readonly lossName: string | null;

@@ -5,7 +5,8 @@ import { stopGradient } from './stop-gradient';
 
 type Layer = tfl.layers.Layer;
 type LayerVariable = tfl.LayerVariable;
-type Kwargs = Record<string, unknown>;
+/** Keyword arguments tfjs-layers passes to `call` (`training` among them). */
+export type Kwargs = Record<string, unknown>;
 
 /** Layer classes `spectralNorm` can wrap, and the attribute that holds their weight matrix. */
 const KERNEL_ATTRIBUTE: Record<string, string> = {
