@@ -101,11 +101,10 @@ function unsupported(config: TrainConfig, field: keyof TrainConfig, models: stri
 export function buildRun(config: TrainConfig): BuiltRun {
   const data = buildData(config);
   const initSeed = new Rng(config.seed).fork('init');
-  if (config.spectralNorm) unsupported(config, 'spectralNorm', 'none of the CLI models yet (use @tfgen/strategies spectralNorm in code)');
 
   if (config.model === 'vae') {
     if (data.kind !== 'images') throw new ArgumentError('config.dataset', 'an image dataset (mnist, fashion-mnist) for model "vae"', config.dataset);
-    for (const field of ['unrolledSteps', 'gradientPenalty'] as const) if (config[field]) unsupported(config, field, 'GAN models');
+    for (const field of ['unrolledSteps', 'gradientPenalty', 'spectralNorm'] as const) if (config[field]) unsupported(config, field, 'GAN models');
     if (config.packing > 1) unsupported(config, 'packing', 'GAN models');
     if (config.architecture !== 'default') unsupported(config, 'architecture', 'mlp-gan');
     const vae = createVae({
@@ -132,6 +131,7 @@ export function buildRun(config: TrainConfig): BuiltRun {
         ? { preset, latentDim: config.latentDim, hiddenUnits: config.hiddenUnits, hiddenLayers: config.hiddenLayers }
         : { latentDim: config.latentDim ?? 16, hiddenUnits: config.hiddenUnits ?? 128, hiddenLayers: config.hiddenLayers ?? 2 }),
       packing: config.packing,
+      spectralNorm: config.spectralNorm,
       seed: initSeed,
     });
   } else {
@@ -148,6 +148,7 @@ export function buildRun(config: TrainConfig): BuiltRun {
       latentDim: config.latentDim ?? 100,
       width: config.hiddenUnits ?? 32,
       criticSafe: config.gradientPenalty > 0,
+      spectralNorm: config.spectralNorm,
       seed: initSeed,
     });
   }

@@ -154,6 +154,30 @@ describe('dcgan', () => {
   });
 });
 
+describe('spectralNorm option', () => {
+  it('wraps every discriminator layer of mlpGan and dcgan (no batch norm left) and trains', () => {
+    const mlp = mlpGan({ hiddenUnits: 8, hiddenLayers: 2, latentDim: 3, spectralNorm: true, seed: 2 });
+    const mlpClasses = mlp.discriminator.layers.map((l) => l.getClassName());
+    expect(mlpClasses.filter((c) => c === 'SpectralNormalization')).toHaveLength(3);
+    expect(mlpClasses).not.toContain('Dense');
+    expect(mlp.generator.layers.map((l) => l.getClassName())).not.toContain('SpectralNormalization');
+    trainOnce({ generator: mlp.generator, discriminator: mlp.discriminator, real: normal(new Rng(3), [8, 2]), latentDim: 3 });
+
+    const conv = dcgan({ imageShape: [28, 28, 1], width: 4, latentDim: 8, spectralNorm: true, seed: 2 });
+    const convClasses = conv.discriminator.layers.map((l) => l.getClassName());
+    expect(convClasses.filter((c) => c === 'SpectralNormalization')).toHaveLength(3);
+    expect(convClasses).not.toContain('BatchNormalization');
+    expect(convClasses).not.toContain('Conv2D');
+    trainOnce({ generator: conv.generator, discriminator: conv.discriminator, real: normal(new Rng(4), [4, 28, 28, 1]), latentDim: 8 });
+  });
+
+  it('rejects bad values and maxout discriminators', () => {
+    expect(() => mlpGan({ spectralNorm: 'yes' as never })).toThrow(/options\.spectralNorm: expected a boolean, got "yes"/);
+    expect(() => mlpGan({ preset: 'pacgan', spectralNorm: true })).toThrow(/options\.spectralNorm: expected false with maxout/);
+    expect(() => dcgan({ imageShape: [28, 28, 1], spectralNorm: 1 as never })).toThrow(/options\.spectralNorm: expected a boolean/);
+  });
+});
+
 describe('snganResnet', () => {
   it('has residual blocks, spectral norm on every D weight layer and the hinge preset', () => {
     const gan = snganResnet({ width: 4, latentDim: 8 });

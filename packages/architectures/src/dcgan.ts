@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, type Rng, expectInteger, withSeededRandom } from '@tfgen/core';
+import { spectralNorm as spectrallyNormalized } from '@tfgen/strategies';
 import { type ImageShape, type ResolutionPlan, checkImageShape, checkOptions, rngFrom } from './options';
 
 /** Options of {@link dcgan}. */
@@ -16,6 +17,11 @@ export interface DcganOptions {
    * norm is not used either: its second-order gradient is missing in tfjs 4.22.
    */
   criticSafe?: boolean;
+  /**
+   * Spectral normalization (Miyato et al. 2018) on every discriminator layer, which then has no
+   * batch norm (as in SNGAN). Default false.
+   */
+  spectralNorm?: boolean;
   /** Seed or generator for the initial weights (default 0). */
   seed?: number | string | Rng;
 }
@@ -61,12 +67,17 @@ export function dcganGeneratorBody(code: tfl.SymbolicTensor, plan: ResolutionPla
 }
 
 /** @internal DCGAN discriminator trunk: strided 4x4 convs with LeakyReLU(0.2), flattened features. */
-export function dcganDiscriminatorTrunk(image: tfl.SymbolicTensor, plan: ResolutionPlan, width: number, normalize: boolean): tfl.SymbolicTensor {
+export function dcganDiscriminatorTrunk(
+  image: tfl.SymbolicTensor,
+  plan: ResolutionPlan,
+  width: number,
+  normalize: boolean,
+  wrap: (layer: tfl.layers.Layer) => tfl.layers.Layer = (layer) => layer,
+): tfl.SymbolicTensor {
   let h = image;
   for (let i = 0; i < plan.doublings; i++) {
     const useNorm = normalize && i > 0;
-    h = tfl.layers
-      .conv2d({ filters: width * 2 ** i, kernelSize: 4, strides: 2, padding: 'same', useBias: !useNorm, kernelInitializer: dcganInit() })
+    h = wrap(tfl.layers.conv2d({ filters: width * 2 ** i, kernelSize: 4, strides: 2, padding: 'same', useBias: !useNorm, kernelInitializer: dcganInit() }))
       .apply(h) as tfl.SymbolicTensor;
     if (useNorm) h = batchNorm(h);
     h = tfl.layers.leakyReLU({ alpha: 0.2 }).apply(h) as tfl.SymbolicTensor;
@@ -96,14 +107,18 @@ export function dcgan(options: DcganOptions): Dcgan {
   const { plan, latentDim, width, imageShape } = dcganSizes(options, { latentDim: 100, width: 64 });
   const criticSafe = options.criticSafe ?? false;
   if (typeof criticSafe !== 'boolean') throw new ArgumentError('options.criticSafe', 'a boolean', criticSafe);
+  const spectralNorm = options.spectralNorm ?? false;
+  if (typeof spectralNorm !== 'boolean') throw new ArgumentError('options.spectralNorm', 'a boolean', spectralNorm);
+  const wrap = spectralNorm ? (layer: tfl.layers.Layer) => spectrallyNormalized(layer) : (layer: tfl.layers.Layer) => layer;
   return withSeededRandom(rngFrom(options.seed), () => {
     const z = tfl.input({ shape: [latentDim], name: 'latent' });
     const images = dcganGeneratorBody(z, plan, width, imageShape[2]);
     const generator = tfl.model({ inputs: z, outputs: images, name: 'dcgan_generator' });
     const x = tfl.input({ shape: [...imageShape], name: 'image' });
-    const features = dcganDiscriminatorTrunk(x, plan, width, !criticSafe);
-    const logit = tfl.layers.dense({ units: 1, kernelInitializer: dcganInit(), name: 'logit' }).apply(features) as tfl.SymbolicTensor;
-    const discriminator = tfl.model({ inputs: x, outputs: logit, name: criticSafe ? 'dcgan_critic' : 'dcgan_discriminator' });
+    const features = dcganDiscriminatorTrunk(x, plan, width, !criticSafe && !spectralNorm, wrap);
+    const logit = wrap(tfl.layers.dense({ units: 1, kernelInitializer: dcganInit(), name: 'logit' })).apply(features) as tfl.SymbolicTensor;
+    const name = spectralNorm ? 'dcgan_sn_discriminator' : criticSafe ? 'dcgan_critic' : 'dcgan_discriminator';
+    const discriminator = tfl.model({ inputs: x, outputs: logit, name });
     return { generator, discriminator, latentDim, imageShape };
   });
 }

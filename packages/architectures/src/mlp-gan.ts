@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, type Rng, expectInteger, expectOneOf, withSeededRandom } from '@tfgen/core';
+import { spectralNorm as spectrallyNormalized } from '@tfgen/strategies';
 import { Maxout } from './maxout';
 import { checkOptions, rngFrom } from './options';
 import { PackSamples } from './pack-samples';
@@ -94,6 +95,8 @@ export interface MlpGanOptions {
   /** Pieces of maxout units (default 5). */
   maxoutPieces?: number;
   /** PacGAN packing degree of the discriminator (default 1, PacGAN preset 2). */
+  /** Spectral normalization on every discriminator Dense layer (not with maxout). Default false. */
+  spectralNorm?: boolean;
   packing?: number;
   /** Start from a published experiment's settings; explicit options override them. */
   preset?: 'pacgan' | 'unrolled';
@@ -136,6 +139,9 @@ export function mlpGan(options: MlpGanOptions = {}): MlpGan {
   const maxoutPieces = expectInteger(options.maxoutPieces ?? preset?.discriminator.maxoutPieces ?? 5, 'options.maxoutPieces', 2);
   const packing = expectInteger(options.packing ?? preset?.discriminator.packing ?? 1, 'options.packing', 1);
   const inputScale = preset?.discriminator.inputScale ?? 1;
+  const spectralNorm = options.spectralNorm ?? false;
+  if (typeof spectralNorm !== 'boolean') throw new ArgumentError('options.spectralNorm', 'a boolean', spectralNorm);
+  if (spectralNorm && d.activation === 'maxout') throw new ArgumentError('options.spectralNorm', 'false with maxout discriminators (Maxout is not a Dense layer)', spectralNorm);
   const rng = rngFrom(options.seed);
 
   return withSeededRandom(rng, () => {
@@ -144,9 +150,10 @@ export function mlpGan(options: MlpGanOptions = {}): MlpGan {
     const kernelInitializer = () =>
       init?.kind === 'normal' ? tfl.initializers.randomNormal({ mean: 0, stddev: init.stddev }) : tfl.initializers.glorotUniform({});
     const maxoutStddev = init?.kind === 'normal' ? init.stddev : null;
-    const hidden = (x: tfl.SymbolicTensor, width: number, activation: MlpActivation, norm: boolean): tfl.SymbolicTensor => {
+    const wrap = (layer: tfl.layers.Layer, normalized: boolean) => (normalized ? spectrallyNormalized(layer) : layer);
+    const hidden = (x: tfl.SymbolicTensor, width: number, activation: MlpActivation, norm: boolean, normalized = false): tfl.SymbolicTensor => {
       if (activation === 'maxout') return new Maxout({ units: width, pieces: maxoutPieces, kernelStddev: maxoutStddev }).apply(x) as tfl.SymbolicTensor;
-      let h = tfl.layers.dense({ units: width, useBias: !norm, kernelInitializer: kernelInitializer() }).apply(x) as tfl.SymbolicTensor;
+      let h = wrap(tfl.layers.dense({ units: width, useBias: !norm, kernelInitializer: kernelInitializer() }), normalized).apply(x) as tfl.SymbolicTensor;
       if (norm) h = tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(h) as tfl.SymbolicTensor;
       if (activation === 'leakyRelu') return tfl.layers.leakyReLU({ alpha: 0.2 }).apply(h) as tfl.SymbolicTensor;
       return tfl.layers.activation({ activation }).apply(h) as tfl.SymbolicTensor;
@@ -162,8 +169,8 @@ export function mlpGan(options: MlpGanOptions = {}): MlpGan {
     let f: tfl.SymbolicTensor = x;
     if (inputScale !== 1) f = tfl.layers.rescaling({ scale: inputScale }).apply(f) as tfl.SymbolicTensor;
     if (packing > 1) f = new PackSamples({ packing }).apply(f) as tfl.SymbolicTensor;
-    for (let i = 0; i < d.layers; i++) f = hidden(f, d.units, d.activation, false);
-    const logit = tfl.layers.dense({ units: 1, kernelInitializer: kernelInitializer(), name: 'logit' }).apply(f) as tfl.SymbolicTensor;
+    for (let i = 0; i < d.layers; i++) f = hidden(f, d.units, d.activation, false, spectralNorm);
+    const logit = wrap(tfl.layers.dense({ units: 1, kernelInitializer: kernelInitializer(), name: 'logit' }), spectralNorm).apply(f) as tfl.SymbolicTensor;
     const discriminator = tfl.model({ inputs: x, outputs: logit, name: 'mlp_discriminator' });
     if (init?.kind === 'orthogonal') {
       for (const model of [generator, discriminator]) {
