@@ -1,7 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, type Rng, expectInteger, withSeededRandom } from '@tfgen/core';
-import { spectralNorm as spectrallyNormalized } from '@tfgen/strategies';
-import { type ImageShape, type ResolutionPlan, checkImageShape, checkOptions, rngFrom } from './options';
+import { type ImageShape, type LayerWrapper, type ResolutionPlan, checkImageShape, checkOptions, rngFrom, spectralNormOption } from './options';
 
 /** Options of {@link dcgan}. */
 export interface DcganOptions {
@@ -72,7 +71,7 @@ export function dcganDiscriminatorTrunk(
   plan: ResolutionPlan,
   width: number,
   normalize: boolean,
-  wrap: (layer: tfl.layers.Layer) => tfl.layers.Layer = (layer) => layer,
+  wrap: LayerWrapper = (layer) => layer,
 ): tfl.SymbolicTensor {
   let h = image;
   for (let i = 0; i < plan.doublings; i++) {
@@ -107,9 +106,7 @@ export function dcgan(options: DcganOptions): Dcgan {
   const { plan, latentDim, width, imageShape } = dcganSizes(options, { latentDim: 100, width: 64 });
   const criticSafe = options.criticSafe ?? false;
   if (typeof criticSafe !== 'boolean') throw new ArgumentError('options.criticSafe', 'a boolean', criticSafe);
-  const spectralNorm = options.spectralNorm ?? false;
-  if (typeof spectralNorm !== 'boolean') throw new ArgumentError('options.spectralNorm', 'a boolean', spectralNorm);
-  const wrap = spectralNorm ? (layer: tfl.layers.Layer) => spectrallyNormalized(layer) : (layer: tfl.layers.Layer) => layer;
+  const { enabled: spectralNorm, wrap } = spectralNormOption(options.spectralNorm);
   return withSeededRandom(rngFrom(options.seed), () => {
     const z = tfl.input({ shape: [latentDim], name: 'latent' });
     const images = dcganGeneratorBody(z, plan, width, imageShape[2]);

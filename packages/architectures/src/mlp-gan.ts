@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, type Rng, expectInteger, expectOneOf, withSeededRandom } from '@tfgen/core';
-import { spectralNorm as spectrallyNormalized } from '@tfgen/strategies';
 import { Maxout } from './maxout';
-import { checkOptions, rngFrom } from './options';
+import { type LayerWrapper, checkOptions, rngFrom, spectralNormOption } from './options';
 import { PackSamples } from './pack-samples';
 
 /** Hidden-layer activations the MLP builder accepts. */
@@ -139,8 +138,7 @@ export function mlpGan(options: MlpGanOptions = {}): MlpGan {
   const maxoutPieces = expectInteger(options.maxoutPieces ?? preset?.discriminator.maxoutPieces ?? 5, 'options.maxoutPieces', 2);
   const packing = expectInteger(options.packing ?? preset?.discriminator.packing ?? 1, 'options.packing', 1);
   const inputScale = preset?.discriminator.inputScale ?? 1;
-  const spectralNorm = options.spectralNorm ?? false;
-  if (typeof spectralNorm !== 'boolean') throw new ArgumentError('options.spectralNorm', 'a boolean', spectralNorm);
+  const { enabled: spectralNorm, wrap: discriminatorWrap } = spectralNormOption(options.spectralNorm);
   if (spectralNorm && d.activation === 'maxout') throw new ArgumentError('options.spectralNorm', 'false with maxout discriminators (Maxout is not a Dense layer)', spectralNorm);
   const rng = rngFrom(options.seed);
 
@@ -150,10 +148,9 @@ export function mlpGan(options: MlpGanOptions = {}): MlpGan {
     const kernelInitializer = () =>
       init?.kind === 'normal' ? tfl.initializers.randomNormal({ mean: 0, stddev: init.stddev }) : tfl.initializers.glorotUniform({});
     const maxoutStddev = init?.kind === 'normal' ? init.stddev : null;
-    const wrap = (layer: tfl.layers.Layer, normalized: boolean) => (normalized ? spectrallyNormalized(layer) : layer);
-    const hidden = (x: tfl.SymbolicTensor, width: number, activation: MlpActivation, norm: boolean, normalized = false): tfl.SymbolicTensor => {
+    const hidden = (x: tfl.SymbolicTensor, width: number, activation: MlpActivation, norm: boolean, wrap: LayerWrapper = (layer) => layer): tfl.SymbolicTensor => {
       if (activation === 'maxout') return new Maxout({ units: width, pieces: maxoutPieces, kernelStddev: maxoutStddev }).apply(x) as tfl.SymbolicTensor;
-      let h = wrap(tfl.layers.dense({ units: width, useBias: !norm, kernelInitializer: kernelInitializer() }), normalized).apply(x) as tfl.SymbolicTensor;
+      let h = wrap(tfl.layers.dense({ units: width, useBias: !norm, kernelInitializer: kernelInitializer() })).apply(x) as tfl.SymbolicTensor;
       if (norm) h = tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(h) as tfl.SymbolicTensor;
       if (activation === 'leakyRelu') return tfl.layers.leakyReLU({ alpha: 0.2 }).apply(h) as tfl.SymbolicTensor;
       return tfl.layers.activation({ activation }).apply(h) as tfl.SymbolicTensor;
@@ -169,8 +166,8 @@ export function mlpGan(options: MlpGanOptions = {}): MlpGan {
     let f: tfl.SymbolicTensor = x;
     if (inputScale !== 1) f = tfl.layers.rescaling({ scale: inputScale }).apply(f) as tfl.SymbolicTensor;
     if (packing > 1) f = new PackSamples({ packing }).apply(f) as tfl.SymbolicTensor;
-    for (let i = 0; i < d.layers; i++) f = hidden(f, d.units, d.activation, false, spectralNorm);
-    const logit = wrap(tfl.layers.dense({ units: 1, kernelInitializer: kernelInitializer(), name: 'logit' }), spectralNorm).apply(f) as tfl.SymbolicTensor;
+    for (let i = 0; i < d.layers; i++) f = hidden(f, d.units, d.activation, false, discriminatorWrap);
+    const logit = discriminatorWrap(tfl.layers.dense({ units: 1, kernelInitializer: kernelInitializer(), name: 'logit' })).apply(f) as tfl.SymbolicTensor;
     const discriminator = tfl.model({ inputs: x, outputs: logit, name: 'mlp_discriminator' });
     if (init?.kind === 'orthogonal') {
       for (const model of [generator, discriminator]) {

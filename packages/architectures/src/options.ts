@@ -1,4 +1,6 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArgumentError, Rng, expectInteger } from '@tfgen/core';
+import { spectralNorm } from '@tfgen/strategies';
 
 /** An image shape `[height, width, channels]` (NHWC without the batch axis). */
 export type ImageShape = readonly [number, number, number];
@@ -47,6 +49,19 @@ export function rngFrom(seed: number | string | Rng | undefined, argument = 'opt
   if (seed instanceof Rng) return seed;
   if (typeof seed === 'number' || typeof seed === 'string') return new Rng(seed);
   throw new ArgumentError(argument, 'a number, a string or an Rng', seed);
+}
+
+/** A layer transform applied to each discriminator layer as it is built. */
+export type LayerWrapper = (layer: tfl.layers.Layer) => tfl.layers.Layer;
+
+/**
+ * Reads a `spectralNorm` option (default false): whether it is on, and the wrapper the builders
+ * apply to each discriminator layer (`spectralNorm(layer)`, or the layer itself).
+ */
+export function spectralNormOption(value: unknown, argument = 'options.spectralNorm'): { enabled: boolean; wrap: LayerWrapper } {
+  const enabled = value ?? false;
+  if (typeof enabled !== 'boolean') throw new ArgumentError(argument, 'a boolean', value);
+  return { enabled, wrap: enabled ? (layer) => spectralNorm(layer) : (layer) => layer };
 }
 
 /** Checks an options argument is a plain object. */
