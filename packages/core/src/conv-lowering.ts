@@ -46,6 +46,35 @@ function forwardInfo(
   );
 }
 
+/** Checks `dy` has the forward conv's output shape `[batch, outHeight, outWidth, outChannels]`. */
+function checkDy(dy: tf.Tensor4D, batch: number, info: tf.backend_util.Conv2DInfo): void {
+  if (dy.rank !== 4 || dy.shape[0] !== batch || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
+    throw new ShapeError('dy', `shape [${batch}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`, dy.shape);
+  }
+}
+
+/**
+ * For a filter gradient computed as a conv with `dy` as the filter (dilation = stride): `x` cropped
+ * to the rows/columns some window reads, and the padding after which the dilated `dy` slides
+ * exactly filterHeight x filterWidth times. Call inside `tf.tidy`.
+ */
+function windowedInput(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): { input: tf.Tensor4D; padding: ConvPadding } {
+  const [, height, width] = x.shape;
+  const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
+  const { top, left } = info.padInfo;
+  const bottom = filterHeight + (outHeight - 1) * strideHeight - height - top;
+  const right = filterWidth + (outWidth - 1) * strideWidth - width - left;
+  // Rows/columns past the last window are never read: crop them.
+  const input = bottom < 0 || right < 0 ? tf.slice(x, [0, 0, 0, 0], [-1, height + Math.min(bottom, 0), width + Math.min(right, 0), -1]) : x;
+  const padding: ConvPadding = [
+    [0, 0],
+    [top, Math.max(bottom, 0)],
+    [left, Math.max(right, 0)],
+    [0, 0],
+  ];
+  return { input, padding };
+}
+
 /**
  * The gradient of `conv2d(x, filter, strides, pad)` with respect to the filter, computed by one
  * forward `conv2d`: batch and channels of `x` swapped, `dy` as the filter, dilation = stride.
@@ -65,30 +94,12 @@ export function conv2dBackpropFilterViaConv(
 ): tf.Tensor4D {
   checkDataFormat(dataFormat);
   const info = forwardInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
-  if (dy.rank !== 4 || dy.shape[0] !== x.shape[0] || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
-    throw new ShapeError('dy', `shape [${x.shape[0]}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`, dy.shape);
-  }
-  const [, height, width] = x.shape;
-  const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  // Pad after the input so that the dilated "filter" (dy) slides exactly filterHeight x filterWidth times.
-  const bottom = filterHeight + (outHeight - 1) * strideHeight - height - top;
-  const right = filterWidth + (outWidth - 1) * strideWidth - width - left;
+  checkDy(dy, x.shape[0], info);
+  const { strideHeight, strideWidth } = info;
   return tf.tidy(() => {
-    let input: tf.Tensor4D = x;
-    if (bottom < 0 || right < 0) {
-      // Rows/columns past the last window are never read: crop them.
-      input = tf.slice(x, [0, 0, 0, 0], [-1, height + Math.min(bottom, 0), width + Math.min(right, 0), -1]);
-    }
+    const { input, padding } = windowedInput(x, info);
     const swapped = tf.transpose(input, [3, 1, 2, 0]); // [inC, H, W, batch]
     const dyFilter = tf.transpose(dy, [1, 2, 0, 3]); // [outH, outW, batch, outC]
-    const padding: ConvPadding = [
-      [0, 0],
-      [top, Math.max(bottom, 0)],
-      [left, Math.max(right, 0)],
-      [0, 0],
-    ];
     const result = tf.conv2d(swapped, dyFilter, 1, padding, 'NHWC', [strideHeight, strideWidth]); // [inC, fH, fW, outC]
     return tf.transpose(result, [1, 2, 0, 3]);
   });
@@ -116,9 +127,7 @@ export function conv2dBackpropInputViaConv(
   checkDataFormat(dataFormat);
   const info = forwardInfo(inputShape, filter.shape, strides, pad, dimRoundingMode);
   const [batch, height, width, inChannels] = inputShape as [number, number, number, number];
-  if (dy.rank !== 4 || dy.shape[0] !== batch || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
-    throw new ShapeError('dy', `shape [${batch}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`, dy.shape);
-  }
+  checkDy(dy, batch, info);
   const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -240,33 +249,18 @@ export function depthwiseConv2dBackpropFilterViaConv(
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
 ): tf.Tensor4D {
   const info = forwardInfo(x.shape, filterShape, strides, pad, dimRoundingMode, true);
-  if (dy.rank !== 4 || dy.shape[0] !== x.shape[0] || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
-    throw new ShapeError('dy', `shape [${x.shape[0]}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`, dy.shape);
-  }
-  const [batch, height, width, channels] = x.shape;
+  checkDy(dy, x.shape[0], info);
+  const [batch, , , channels] = x.shape;
   const multiplier = filterShape[3]!;
   const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const bottom = filterHeight + (outHeight - 1) * strideHeight - height - top;
-  const right = filterWidth + (outWidth - 1) * strideWidth - width - left;
   return tf.tidy(() => {
-    let input: tf.Tensor4D = x;
-    if (bottom < 0 || right < 0) {
-      input = tf.slice(x, [0, 0, 0, 0], [-1, height + Math.min(bottom, 0), width + Math.min(right, 0), -1]);
-    }
+    const { input, padding } = windowedInput(x, info);
     const [, croppedHeight, croppedWidth] = input.shape;
     const planes = tf.reshape(tf.transpose(input, [1, 2, 3, 0]), [1, croppedHeight, croppedWidth, channels * batch]); // channel c*N+n
     const dyFilter = tf.reshape(
       tf.transpose(tf.reshape(dy, [batch, outHeight, outWidth, channels, multiplier]), [1, 2, 3, 0, 4]),
       [outHeight, outWidth, channels * batch, multiplier],
     ) as tf.Tensor4D;
-    const padding: ConvPadding = [
-      [0, 0],
-      [top, Math.max(bottom, 0)],
-      [left, Math.max(right, 0)],
-      [0, 0],
-    ];
     const result = tf.depthwiseConv2d(planes as tf.Tensor4D, dyFilter, 1, padding, 'NHWC', [strideHeight, strideWidth]); // [1, fh, fw, (c*N+n)*M+m]
     return tf.sum(tf.reshape(result, [filterHeight, filterWidth, channels, batch, multiplier]), 3) as tf.Tensor4D;
   });
@@ -287,9 +281,7 @@ export function depthwiseConv2dBackpropInputViaConv(
 ): tf.Tensor4D {
   const info = forwardInfo(inputShape, filter.shape, strides, pad, dimRoundingMode, true);
   const [batch, height, width, inChannels] = inputShape as [number, number, number, number];
-  if (dy.rank !== 4 || dy.shape[0] !== batch || dy.shape[1] !== info.outHeight || dy.shape[2] !== info.outWidth || dy.shape[3] !== info.outChannels) {
-    throw new ShapeError('dy', `shape [${batch}, ${info.outHeight}, ${info.outWidth}, ${info.outChannels}]`, dy.shape);
-  }
+  checkDy(dy, batch, info);
   const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
