@@ -4,6 +4,7 @@ import { initBackend } from '@tfgen/core';
 import { loaders } from './backend-loaders';
 import type { BackendChoice } from './protocol';
 import { VaeLab, mnistSubset, type VaeView } from './vae-lab';
+import { serialQueue } from './serial-queue';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -25,7 +26,7 @@ const SLICE_MS = 250;
 let data: ReturnType<typeof mnistSubset> | null = null;
 let lab: VaeLab | null = null;
 let playing = false;
-let queue: Promise<void> = Promise.resolve();
+const enqueue = serialQueue();
 
 const post = (message: FromImagesWorker) => self.postMessage(message);
 
@@ -41,7 +42,7 @@ function postView(stepsPerSecond: number | null): void {
 
 async function loop(): Promise<void> {
   while (playing && lab) {
-    await (queue = queue.then(() => {
+    await enqueue(() => {
       if (!playing || !lab) return;
       const start = performance.now();
       let steps = 0;
@@ -55,7 +56,7 @@ async function loop(): Promise<void> {
         post({ type: 'error', context: 'training', message: (error as Error).message });
       }
       postView(steps / ((performance.now() - start) / 1000));
-    }));
+    });
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
@@ -98,7 +99,7 @@ async function handle(message: ToImagesWorker): Promise<void> {
 
 self.onmessage = (event: MessageEvent<ToImagesWorker>) => {
   const message = event.data;
-  queue = queue.then(async () => {
+  void enqueue(async () => {
     try {
       await handle(message);
     } catch (error) {

@@ -6,6 +6,7 @@ import { loaders } from './backend-loaders';
 import { LabRun, type Frame } from './lab-run';
 import { loadLab, saveLab } from './lab-store';
 import type { BackendChoice, FromWorker, RunId, SavedLab, ToWorker } from './protocol';
+import { serialQueue } from './serial-queue';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -18,8 +19,8 @@ let sliceMs = 120;
 let runs: { a: LabRun; b?: LabRun } | null = null;
 let playing = false;
 let backend: BackendReport | null = null;
-/** Messages are handled one at a time, in order, so a save never sees a half-built run. */
-let queue: Promise<void> = Promise.resolve();
+/** Messages and training slices run one at a time, in order, so a save never sees a half-built run. */
+const enqueue = serialQueue();
 
 function post(message: FromWorker): void {
   self.postMessage(message);
@@ -81,7 +82,7 @@ function postFrame(stepsPerSecond: number | null): void {
 /** Trains while playing, one time slice per frame, yielding to the message queue between slices. */
 async function loop(): Promise<void> {
   while (playing && runs) {
-    await (queue = queue.then(() => {
+    await enqueue(() => {
       if (!playing || !runs) return;
       const start = performance.now();
       let steps = 0;
@@ -97,7 +98,7 @@ async function loop(): Promise<void> {
       const trained = performance.now();
       postFrame(steps / ((trained - start) / 1000));
       sliceMs = Math.min(1000, Math.max(120, 3 * (performance.now() - trained)));
-    }));
+    });
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
@@ -177,7 +178,7 @@ async function handle(message: ToWorker): Promise<void> {
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
-  queue = queue.then(async () => {
+  void enqueue(async () => {
     try {
       await handle(message);
     } catch (error) {
