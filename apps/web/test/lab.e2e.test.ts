@@ -1,11 +1,13 @@
 // End to end: the built app in Debian Chromium, driven by playwright-core.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, buildApp, launchChromium, serveDist } from './browser';
 
-const RESULTS = join(APP_DIR, '../../docs/results');
+// Screenshots go to a temp folder; set TFGEN_SCREENSHOT_DIR=docs/results (from the repo root) to refresh the committed ones.
+const RESULTS = process.env.TFGEN_SCREENSHOT_DIR ? join(APP_DIR, '../..', process.env.TFGEN_SCREENSHOT_DIR) : mkdtempSync(join(tmpdir(), 'tfgen-web-shots-'));
 /** Backends Chromium offers here without flags (WebGPU needs --enable-unsafe-webgpu). */
 const WORKING = ['webgl', 'wasm', 'cpu'];
 
