@@ -1,8 +1,5 @@
 // Mode coverage over training time for a few 2D GAN configs (how the demo's settings were chosen).
 // Run: cd apps/cli && npx tsx --tsconfig tsconfig.dev.json scripts/ring-sweep.ts '<json list of config overrides>' [steps]
-import { installTfjsResolveHook } from '../src/node-hooks';
-
-installTfjsResolveHook();
 const { Rng, Trainer } = await import('@tfgen/core');
 const { modeCoverage } = await import('@tfgen/metrics');
 const { selectBackend } = await import('../src/backend');

@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-import { installTfjsResolveHook } from './node-hooks';
-
-installTfjsResolveHook();
-
 // tfjs prints a hint about tfjs-node on first use; it cannot be installed here (see DESIGN.md), so hush it.
 const log = console.log;
 console.log = (...args: unknown[]) => {
@@ -21,3 +17,5 @@ console.warn = (...args: unknown[]) => {
 
 const { runCli } = await import('./program');
 process.exitCode = await runCli(process.argv);
+
+export {};
