@@ -4,6 +4,7 @@ export * from './types';
 export * from './leak-guard';
 export * from './conv-lowering';
 export * from './wasm-kernels';
+export { setWasmKernelVariant, setWasmKernelThreads, stopWasmKernelThreads, wasmKernelInfo, WASM_FAST_KERNELS, type WasmKernelInfo, type WasmKernelVariant } from './wasm-fast-kernels';
 export * from './crc32';
 export * from './checkpoint';
 export * from './checkpoint-store';

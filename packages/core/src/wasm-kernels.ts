@@ -7,6 +7,7 @@ import {
   type ConvPadding,
 } from './conv-lowering';
 import { resizeBilinearBackprop, resizeNearestNeighborBackprop } from './cpu-kernel-fixes';
+import { applyWasmKernelVariant, removeWasmFastKernels } from './wasm-fast-kernels';
 
 /** Kernel names that {@link registerWasmTrainingKernels} provides on the `wasm` backend. */
 export const WASM_TRAINING_KERNELS = [
@@ -227,6 +228,8 @@ export function registerWasmTrainingKernels(): string[] {
       }
     }
     registered = true;
+    // Layer the fast SIMD kernels (conv, conv gradients, matmul) on top unless 'lowered' was chosen.
+    applyWasmKernelVariant();
   }
   return WASM_TRAINING_KERNELS.filter((name) => tf.getKernel(name, 'wasm') !== undefined);
 }
@@ -238,6 +241,7 @@ export function registerWasmTrainingKernels(): string[] {
  */
 export function unregisterWasmTrainingKernels(): void {
   if (!registered) return;
+  removeWasmFastKernels();
   for (const kernelName of WASM_TRAINING_KERNELS) {
     const stock = stockKernels.get(kernelName);
     const fix = (SAME_PADDING_FIXES as readonly string[]).includes(kernelName);
