@@ -12,11 +12,12 @@
  * Flags: --backends a,b (default: tensorflow,wasm,webgpu,cpu; unavailable ones are reported),
  * --steps N timed steps after one warm-up (default 5; cpu is capped at --cpu-steps, default 1,
  * without warm-up: its Conv2DBackpropFilter takes minutes), --batch N (default 64),
- * --stock-wasm-backprop-input also times wasm with tfjs' stock Conv2DBackpropInput.
+ * --stock-wasm-backprop-input also times wasm with tfjs' stock Conv2DBackpropInput,
+ * --wasm-variants fast:2,fast:1,lowered (default) times wasm once per kernel variant (fast:THREADS).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BackendError, initBackend, Rng, withSeededRandom, type BackendName } from '@tfgen/core';
+import { BackendError, initBackend, Rng, setWasmKernelThreads, setWasmKernelVariant, wasmKernelInfo, withSeededRandom, type BackendName } from '@tfgen/core';
 
 interface Options {
   backends: string[];
@@ -24,10 +25,12 @@ interface Options {
   cpuSteps: number;
   batch: number;
   stockWasmBackpropInput: boolean;
+  /** wasm kernel variants to time: 'fast:THREADS' or 'lowered'. */
+  wasmVariants: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { backends: ['tensorflow', 'wasm', 'webgpu', 'cpu'], steps: 5, cpuSteps: 1, batch: 64, stockWasmBackpropInput: false };
+  const options: Options = { backends: ['tensorflow', 'wasm', 'webgpu', 'cpu'], steps: 5, cpuSteps: 1, batch: 64, stockWasmBackpropInput: false, wasmVariants: ['fast:2', 'fast:1', 'lowered'] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => {
@@ -40,6 +43,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--cpu-steps') options.cpuSteps = Number(next());
     else if (flag === '--batch') options.batch = Number(next());
     else if (flag === '--stock-wasm-backprop-input') options.stockWasmBackpropInput = true;
+    else if (flag === '--wasm-variants') options.wasmVariants = next().split(',').filter(Boolean);
     else throw new Error(`unknown flag ${flag}; see the header of bench/dcgan-step.ts`);
   }
   for (const [name, value] of [['--steps', options.steps], ['--cpu-steps', options.cpuSteps], ['--batch', options.batch]] as const) {
@@ -150,7 +154,19 @@ async function main(): Promise<void> {
       continue;
     }
     const isCpu = name === 'cpu';
-    results.push(await timeSteps(name, isCpu ? options.cpuSteps : options.steps, !isCpu, options.batch));
+    if (name === 'wasm') {
+      for (const variant of options.wasmVariants) {
+        const [kind, threads] = variant.split(':');
+        setWasmKernelVariant(kind === 'lowered' ? 'lowered' : 'fast');
+        if (threads !== undefined) setWasmKernelThreads(Number(threads));
+        const info = wasmKernelInfo();
+        const label = `wasm ${info.variant}${info.variant === 'fast' ? ` ${info.threads} thread${info.threads > 1 ? 's' : ''}` : ''}`;
+        results.push(await timeSteps(label, options.steps, true, options.batch));
+      }
+      setWasmKernelVariant('fast');
+    } else {
+      results.push(await timeSteps(name, isCpu ? options.cpuSteps : options.steps, !isCpu, options.batch));
+    }
     if (name === 'wasm' && stockBackpropInput !== undefined) {
       const ours = tf.getKernel('Conv2DBackpropInput', 'wasm')!;
       tf.unregisterKernel('Conv2DBackpropInput', 'wasm');

@@ -12,7 +12,9 @@
 
 #include <wasm_simd128.h>
 
-#define MR 6
+#ifndef MR
+#define MR 4
+#endif
 #define NR 8
 #define KC 256
 
@@ -142,11 +144,23 @@ static void pack_a(const float *A, int rsA, int csA, int i0, int i1, int k0, int
 // C[0:mr, 0:nr] (+)= Ap (kc x MR) * Bp (kc x NR); on the last depth block add bias, activate.
 static void micro_kernel(int kc, const float *a_, const float *b_, float *c, int ldc, int mr, int nr, int load_c, int last,
                          const float *bias, int act, float alpha, float *tmp) {
-  ROW_ACC(0) ROW_ACC(1) ROW_ACC(2) ROW_ACC(3) ROW_ACC(4) ROW_ACC(5)
+  ROW_ACC(0) ROW_ACC(1) ROW_ACC(2) ROW_ACC(3)
+#if MR > 4
+  ROW_ACC(4)
+#endif
+#if MR > 5
+  ROW_ACC(5)
+#endif
   for (int k = 0; k < kc; k++) {
     v128_t b0 = wasm_v128_load(b_);
     v128_t b1 = wasm_v128_load(b_ + 4);
-    ROW_FMA(0) ROW_FMA(1) ROW_FMA(2) ROW_FMA(3) ROW_FMA(4) ROW_FMA(5)
+    ROW_FMA(0) ROW_FMA(1) ROW_FMA(2) ROW_FMA(3)
+#if MR > 4
+    ROW_FMA(4)
+#endif
+#if MR > 5
+    ROW_FMA(5)
+#endif
     a_ += MR;
     b_ += NR;
   }
@@ -156,10 +170,22 @@ static void micro_kernel(int kc, const float *a_, const float *b_, float *c, int
       bias0 = wasm_v128_load(bias);
       bias1 = wasm_v128_load(bias + 4);
     }
-    ROW_STORE(0) ROW_STORE(1) ROW_STORE(2) ROW_STORE(3) ROW_STORE(4) ROW_STORE(5)
+    ROW_STORE(0) ROW_STORE(1) ROW_STORE(2) ROW_STORE(3)
+#if MR > 4
+    ROW_STORE(4)
+#endif
+#if MR > 5
+    ROW_STORE(5)
+#endif
     return;
   }
-  ROW_SPILL(0) ROW_SPILL(1) ROW_SPILL(2) ROW_SPILL(3) ROW_SPILL(4) ROW_SPILL(5)
+  ROW_SPILL(0) ROW_SPILL(1) ROW_SPILL(2) ROW_SPILL(3)
+#if MR > 4
+  ROW_SPILL(4)
+#endif
+#if MR > 5
+  ROW_SPILL(5)
+#endif
   for (int r = 0; r < mr; r++) {
     float *cr = c + (long)r * ldc;
     for (int j = 0; j < nr; j++) {
@@ -226,8 +252,18 @@ static void im2col_task(const int *params, int t) {
   long KK = (long)KH * KW * C;
   float *dst = cols + ((long)b * OH + oy) * OW * KK;
   for (int ox = 0; ox < OW; ox++) {
+    int ix0 = ox * sw - pl;
     for (int ky = 0; ky < KH; ky++) {
       int iy = oy * sh + ky * dh - pt;
+      if (dw == 1 && iy >= 0 && iy < H && ix0 >= 0 && ix0 + KW <= W) {
+        // The whole filter row is one contiguous run of KW * C values.
+        const float *src = x + (((long)b * H + iy) * W + ix0) * C;
+        int n = KW * C, c = 0;
+        for (; c + 4 <= n; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+        for (; c < n; c++) dst[c] = src[c];
+        dst += n;
+        continue;
+      }
       for (int kx = 0; kx < KW; kx++) {
         int ix = ox * sw + kx * dw - pl;
         if (iy < 0 || iy >= H || ix < 0 || ix >= W) {

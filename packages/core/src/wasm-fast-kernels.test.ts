@@ -113,23 +113,48 @@ function matMulResults(c: MatMulCase, rng: Rng): Record<string, Float32Array> {
   });
 }
 
-/** Runs every case on cpu and on wasm (fast kernels) and returns the worst relative error. */
+const tileCases: [number[], number[]][] = [
+  [[1, 1, 1, 5], [3, 2, 4, 1]],
+  [[2, 3], [1, 4]],
+  [[2, 1, 3], [2, 3, 2]],
+  [[4], [3]],
+  [[3, 2], [1, 1]],
+];
+
+function tileResults(shape: number[], reps: number[], rng: Rng): Record<string, Float32Array> {
+  return tf.tidy(() => {
+    const values = rng.normalArray(size(shape));
+    const tiled = (t: tf.Tensor) => Float32Array.from(tf.tile(t, reps).dataSync());
+    return {
+      float32: tiled(tf.tensor(values, shape)),
+      int32: tiled(tf.tensor(values.map((v) => Math.round(v * 10)), shape, 'int32')),
+      bool: tiled(tf.tensor(values.map((v) => (v > 0 ? 1 : 0)), shape, 'bool')),
+    };
+  });
+}
+
+const run = (seed: number) => [
+  ...convCases.map((c, i) => ({ name: `conv ${JSON.stringify(c)}`, values: convResults(c, new Rng(seed + i)) })),
+  ...matMulCases.map((c, i) => ({ name: `matMul ${JSON.stringify(c)}`, values: matMulResults(c, new Rng(seed + 1000 + i)) })),
+  ...tileCases.map(([shape, reps], i) => ({ name: `tile ${shape} by ${reps}`, values: tileResults(shape, reps, new Rng(seed + 2000 + i)) })),
+];
+let expected: ReturnType<typeof run> | undefined;
+
+/** Runs every case on cpu (once) and on wasm (fast kernels) and returns the worst relative error. */
 async function compareWithCpu(): Promise<number> {
   let worst = 0;
-  const run = (seed: number) => [
-    ...convCases.map((c, i) => ({ name: `conv ${JSON.stringify(c)}`, values: convResults(c, new Rng(seed + i)) })),
-    ...matMulCases.map((c, i) => ({ name: `matMul ${JSON.stringify(c)}`, values: matMulResults(c, new Rng(seed + 1000 + i)) })),
-  ];
-  await tf.setBackend('cpu');
-  const expected = run(5);
+  if (expected === undefined) {
+    await tf.setBackend('cpu');
+    expected = run(5);
+  }
   await tf.setBackend('wasm');
   const before = tf.memory().numTensors;
   const actual = run(5);
   expect(tf.memory().numTensors).toBe(before);
   for (let i = 0; i < expected.length; i++) {
     for (const key of Object.keys(expected[i]!.values)) {
-      const error = relativeError(actual[i]!.values[key]!, expected[i]!.values[key]!);
-      expect(error, `${key} of ${expected[i]!.name}`).toBeLessThan(1e-4);
+      const error = relativeError(actual[i]!.values[key]!, expected![i]!.values[key]!);
+      expect(error, `${key} of ${expected![i]!.name}`).toBeLessThan(1e-4);
       worst = Math.max(worst, error);
     }
   }
@@ -155,7 +180,7 @@ describe('fast wasm kernels', () => {
   });
 
   for (const threads of [1, 2]) {
-    it(`match the cpu backend to 1e-4 with ${threads} thread(s) over ${convCases.length} conv and ${matMulCases.length} matmul shapes`, async () => {
+    it(`match the cpu backend to 1e-4 with ${threads} thread(s) over ${convCases.length} conv, ${matMulCases.length} matmul and ${tileCases.length} tile shapes`, async () => {
       setWasmKernelThreads(threads);
       expect(wasmKernelInfo().threads).toBe(threads);
       const worst = await compareWithCpu();
