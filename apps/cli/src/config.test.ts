@@ -38,7 +38,7 @@ describe('parseTrainConfig', () => {
     expect(text.message).toBe('config.steps (--steps): expected a number, got "many"');
     const model = errorOf(() => parseTrainConfig({ ...base, model: 'gpt' }));
     expect(model.argument).toBe('config.model (--model)');
-    expect(model.expected).toContain('"mlp-gan", "dcgan", "vae"');
+    expect(model.expected).toContain('"mlp-gan", "dcgan", "sngan-resnet", "stylegan2", "cgan-concat", "acgan", "cgan-projection", "vae", "pixelcnn", "wavenet"');
     expect(model.actual).toBe('"gpt"');
     const missing = errorOf(() => parseTrainConfig({ model: 'vae', dataset: 'mnist' }));
     expect(missing.message).toMatch(/^config\.out \(--out\): expected a value/);
@@ -46,6 +46,42 @@ describe('parseTrainConfig', () => {
     expect(ttur.message).toMatch(/config\.ttur \(--ttur\): expected two comma-separated learning rates/);
     const unknown = errorOf(() => parseTrainConfig({ ...base, stpes: 10 }, 'run.yaml'));
     expect(unknown.message).toMatch(/^run\.yaml\.stpes: expected a known field \(model, dataset, out, steps/);
+  });
+
+  it('fills the recipe fields per model: the SNGAN hinge preset, StyleGAN2 betas, explicit models at 1e-3', () => {
+    const sngan = parseTrainConfig({ model: 'sngan-resnet', dataset: 'mnist', out: 'r' });
+    expect([sngan.loss, sngan.discriminatorSteps, sngan.learningRate, sngan.beta1, sngan.beta2]).toEqual(['hinge', 5, 2e-4, 0, 0.9]);
+    const projection = parseTrainConfig({ model: 'cgan-projection', dataset: 'mnist', out: 'r', loss: 'wasserstein', discriminatorSteps: 2 });
+    expect([projection.loss, projection.discriminatorSteps, projection.beta1]).toEqual(['wasserstein', 2, 0]);
+    const style = parseTrainConfig({ model: 'stylegan2', dataset: 'fashion-mnist', out: 'r' });
+    expect([style.loss, style.beta1, style.beta2]).toEqual(['non-saturating', 0, 0.99]);
+    const dcgan = parseTrainConfig({ model: 'dcgan', dataset: 'stacked-mnist', out: 'r' });
+    expect([dcgan.loss, dcgan.discriminatorSteps, dcgan.beta1, dcgan.beta2]).toEqual(['non-saturating', 1, 0.5, 0.999]);
+    for (const model of ['vae', 'pixelcnn'] as const) expect(parseTrainConfig({ model, dataset: 'mnist', out: 'r' }).learningRate).toBe(1e-3);
+    expect(parseTrainConfig({ model: 'wavenet', dataset: 'chirp', out: 'r', sampleRate: '4000' }).sampleRate).toBe(4000);
+    // A resolved config (as written to config.json) parses to itself.
+    expect(parseTrainConfig(sngan)).toEqual(sngan);
+    expect(parseTrainConfig(parseTrainConfig({ model: 'wavenet', dataset: 'sine', out: 'r' }))).toMatchObject({ loss: 'non-saturating', learningRate: 1e-3 });
+  });
+
+  it('rejects model x dataset pairs that do not fit, and fields of other models, naming the field', () => {
+    const audioGan = errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'sine', out: 'r' }));
+    expect(audioGan.message).toBe('config.dataset (--dataset): expected one of "mnist", "fashion-mnist", "stacked-mnist", "image-folder" for model "dcgan", got "sine"');
+    const unlabelled = errorOf(() => parseTrainConfig({ model: 'acgan', dataset: 'stacked-mnist', out: 'r' }, 'run.yaml'));
+    expect(unlabelled.message).toBe('run.yaml.dataset (--dataset): expected one of "mnist", "fashion-mnist" for model "acgan", got "stacked-mnist"');
+    expect(errorOf(() => parseTrainConfig({ model: 'wavenet', dataset: 'mnist', out: 'r' })).message).toMatch(/expected one of "sine", "chirp" for model "wavenet", got "mnist"/);
+    expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'image-folder', out: 'r' })).message).toBe(
+      'config.dataDir (--data-dir): expected a folder of PNG/JPEG images for dataset "image-folder", got undefined',
+    );
+    expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'image-folder', dataDir: 'x', channels: 2, out: 'r' })).message).toBe(
+      'config.channels (--channels): expected 1 (grey) or 3 (RGB), got 2',
+    );
+    expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'mnist', imageSize: 32, out: 'r' })).message).toMatch(/^config\.imageSize \(--image-size\): expected left out \(it applies to dataset "image-folder" only\), got 32/);
+    expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'mnist', sampleRate: 8000, out: 'r' })).message).toMatch(/^config\.sampleRate \(--sample-rate\): expected left out \(it applies to model "wavenet" only\)/);
+    expect(errorOf(() => parseTrainConfig({ model: 'mlp-gan', dataset: 'ring', imageLimit: 10, out: 'r' })).argument).toBe('config.imageLimit (--image-limit)');
+    const ganField = errorOf(() => parseTrainConfig({ model: 'pixelcnn', dataset: 'mnist', loss: 'hinge', out: 'r' }));
+    expect(ganField.message).toBe('config.loss (--loss): expected left out for model "pixelcnn" (GAN models only), got "hinge"');
+    expect(errorOf(() => parseTrainConfig({ model: 'wavenet', dataset: 'sine', discriminatorSteps: 3, out: 'r' })).argument).toBe('config.discriminatorSteps (--discriminator-steps)');
   });
 
   it('maps field names to flags', () => {

@@ -5,10 +5,26 @@ import { ganVariantNames } from '@tfgen/strategies';
 import YAML from 'yaml';
 import { z } from 'zod';
 
-/** Models `tfgen train --model` accepts. */
-export const MODEL_NAMES = ['mlp-gan', 'dcgan', 'vae'] as const;
-/** Datasets `tfgen train --dataset` accepts (`ring`: 8 Gaussians on a circle, `grid`: 25 on a 5x5 grid). */
-export const DATASET_NAMES = ['ring', 'grid', 'mnist', 'fashion-mnist'] as const;
+/** Models `tfgen train --model` accepts (see {@link MODEL_DATASETS} for the data each one fits). */
+export const MODEL_NAMES = [
+  'mlp-gan',
+  'dcgan',
+  'sngan-resnet',
+  'stylegan2',
+  'cgan-concat',
+  'acgan',
+  'cgan-projection',
+  'vae',
+  'pixelcnn',
+  'wavenet',
+] as const;
+/**
+ * Datasets `tfgen train --dataset` accepts. 2D mixtures: `ring` (8 Gaussians on a circle), `grid`
+ * (25 on a 5x5 grid), `spiral`, `two-moons`; images: `mnist`, `fashion-mnist`, `stacked-mnist`
+ * (three digits as RGB, 1000 modes), `image-folder` (PNG/JPEG files in `--data-dir`); audio
+ * (mu-law, for WaveNet): `sine` (a sum of two sines), `chirp` (repeated frequency sweeps).
+ */
+export const DATASET_NAMES = ['ring', 'grid', 'spiral', 'two-moons', 'mnist', 'fashion-mnist', 'stacked-mnist', 'image-folder', 'sine', 'chirp'] as const;
 /** GAN losses `--loss` accepts (kebab-case names of the @tfgen/losses pairs). */
 export const LOSS_NAMES = ['minimax', 'non-saturating', 'wasserstein', 'hinge', 'least-squares', 'relativistic', 'relativistic-hinge'] as const;
 /** GAN variant presets `--variant` accepts: every entry of @tfgen/strategies' `ganVariants`. */
@@ -20,6 +36,57 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 export type DatasetName = (typeof DATASET_NAMES)[number];
 export type LossName = (typeof LOSS_NAMES)[number];
 export type BackendName = (typeof BACKEND_NAMES)[number];
+
+const MIXTURES = ['ring', 'grid', 'spiral', 'two-moons'] as const;
+const IMAGES = ['mnist', 'fashion-mnist', 'stacked-mnist', 'image-folder'] as const;
+const LABELLED = ['mnist', 'fashion-mnist'] as const;
+const BINARY = ['mnist', 'fashion-mnist'] as const;
+
+/** The datasets each model fits: GANs on images take any image set, class-conditional ones need labels, the Bernoulli explicit models binarized grey images. */
+export const MODEL_DATASETS: Readonly<Record<ModelName, readonly DatasetName[]>> = {
+  'mlp-gan': MIXTURES,
+  dcgan: IMAGES,
+  'sngan-resnet': IMAGES,
+  stylegan2: IMAGES,
+  'cgan-concat': LABELLED,
+  acgan: LABELLED,
+  'cgan-projection': LABELLED,
+  vae: BINARY,
+  pixelcnn: BINARY,
+  wavenet: ['sine', 'chirp'],
+};
+
+/** GAN models (the GAN-only fields --loss, --variant, --ttur, ... apply to them). */
+export const GAN_MODELS: readonly ModelName[] = ['mlp-gan', 'dcgan', 'sngan-resnet', 'stylegan2', 'cgan-concat', 'acgan', 'cgan-projection'];
+/** Class-conditional GANs: labels come from the dataset, `tfgen sample` draws one row per class. */
+export const CONDITIONAL_MODELS: readonly ModelName[] = ['cgan-concat', 'acgan', 'cgan-projection'];
+
+/** Per-model defaults of the training recipe: the papers' optimizer settings. */
+interface ModelRecipe {
+  readonly loss: LossName;
+  readonly discriminatorSteps: number;
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+}
+const DCGAN_RECIPE: ModelRecipe = { loss: 'non-saturating', discriminatorSteps: 1, learningRate: 2e-4, beta1: 0.5, beta2: 0.999 };
+// SNGAN (Miyato et al. 2018) and the projection discriminator (Miyato & Koyama 2018): hinge, Adam(2e-4, 0, 0.9), 5 D steps.
+const SNGAN_RECIPE: ModelRecipe = { loss: 'hinge', discriminatorSteps: 5, learningRate: 2e-4, beta1: 0, beta2: 0.9 };
+const EXPLICIT_RECIPE: ModelRecipe = { ...DCGAN_RECIPE, learningRate: 1e-3 };
+/** The recipe fields a model gets when the config leaves them out. */
+export const MODEL_RECIPES: Readonly<Record<ModelName, ModelRecipe>> = {
+  'mlp-gan': DCGAN_RECIPE,
+  dcgan: DCGAN_RECIPE,
+  'sngan-resnet': SNGAN_RECIPE,
+  // StyleGAN2 (Karras et al. 2020): non-saturating loss, Adam betas 0 / 0.99.
+  stylegan2: { ...DCGAN_RECIPE, beta1: 0, beta2: 0.99 },
+  'cgan-concat': DCGAN_RECIPE,
+  acgan: DCGAN_RECIPE,
+  'cgan-projection': SNGAN_RECIPE,
+  vae: EXPLICIT_RECIPE,
+  pixelcnn: EXPLICIT_RECIPE,
+  wavenet: EXPLICIT_RECIPE,
+};
 
 /** Numbers may arrive as strings from the command line; turn numeric strings into numbers so zod checks the value. */
 const numeric = (schema: z.ZodNumber) =>
@@ -50,19 +117,23 @@ export const trainConfigSchema = z
     checkpointEvery: integer(1).default(500),
     sampleEvery: integer(1).default(500),
     logEvery: integer(1).default(10),
-    /** GAN loss; the default follows the model (non-saturating for GANs). */
-    loss: z.enum(LOSS_NAMES).default('non-saturating'),
+    /** GAN loss; the default follows the model ({@link MODEL_RECIPES}: hinge for sngan-resnet and cgan-projection, else non-saturating). */
+    loss: z.enum(LOSS_NAMES).optional(),
     /** A GAN variant preset from @tfgen/strategies (loss, regularizers, critic steps, optimizers); excludes --loss, --gradient-penalty, --discriminator-steps. */
     variant: z.enum(VARIANT_NAMES).optional(),
-    learningRate: numeric(z.number().positive()).default(2e-4),
-    beta1: numeric(z.number().min(0).max(1)).default(0.5),
-    beta2: numeric(z.number().min(0).max(1)).default(0.999),
+    /** Adam learning rate (default per model: 2e-4 for GANs, 1e-3 for vae, pixelcnn, wavenet). */
+    learningRate: numeric(z.number().positive()).optional(),
+    /** Adam beta1 (default per model: 0.5; 0 for sngan-resnet, cgan-projection, stylegan2). */
+    beta1: numeric(z.number().min(0).max(1)).optional(),
+    /** Adam beta2 (default per model: 0.999; 0.9 for sngan-resnet and cgan-projection, 0.99 for stylegan2). */
+    beta2: numeric(z.number().min(0).max(1)).optional(),
     /** Two time-scale update rule: [generator, discriminator] learning rates; overrides learningRate. */
     ttur: tturSchema.optional(),
     spectralNorm: boolean.default(false),
     /** WGAN-GP gradient penalty weight (0: off). */
     gradientPenalty: numeric(z.number().min(0)).default(0),
-    discriminatorSteps: integer(1).default(1),
+    /** Discriminator updates per generator update (default per model: 1; 5 for sngan-resnet and cgan-projection). */
+    discriminatorSteps: integer(1).optional(),
     /** Unrolled GAN steps (0: off; MLP discriminators only). */
     unrolledSteps: integer(0).default(0),
     /** PacGAN packing degree (1: off). */
@@ -72,13 +143,34 @@ export const trainConfigSchema = z
     /** mlp-gan only: start from a published 2D architecture (`unrolled`: Metz et al. 2017; `pacgan`: Lin et al. 2018). */
     architecture: z.enum(['default', 'unrolled', 'pacgan']).default('default'),
     latentDim: integer(1).optional(),
+    /** Width: hidden units (mlp-gan, vae), base channels (conv GANs), filters (pixelcnn), residual channels (wavenet). */
     hiddenUnits: integer(1).optional(),
+    /** Depth: hidden layers (mlp-gan, vae), gated layers (pixelcnn), dilated layers 1, 2, 4, ... (wavenet). */
     hiddenLayers: integer(1).optional(),
+    /** Images per training-time sample sheet (default 64; pixelcnn 16, as it draws pixel by pixel; 0: no sheets). */
+    sampleCount: integer(0).optional(),
+    /** Image datasets: train on the first n training images only (default all; quick experiments and tests). */
+    imageLimit: integer(1).optional(),
+    /** image-folder: the folder of PNG/JPEG files (sub-folders are not read). */
+    dataDir: z.string().min(1).optional(),
+    /** image-folder: images are resized to imageSize x imageSize (default 32). */
+    imageSize: integer(4).optional(),
+    /** image-folder: 1 (grey) or 3 (RGB) channels (default 3). */
+    channels: numeric(z.number().int().min(1).max(3)).optional(),
+    /** Audio datasets: samples per second of the signal (default 8000). */
+    sampleRate: integer(100).optional(),
+    /** wavenet: samples per training window (default: the receptive field + 128). */
+    windowLength: integer(2).optional(),
+    /** wavenet: mu-law quantization levels (default 256). */
+    muLawLevels: integer(2).optional(),
   })
   .strict();
 
-/** A validated training configuration (defaults filled in). */
-export type TrainConfig = z.infer<typeof trainConfigSchema>;
+/** The recipe fields {@link parseTrainConfig} fills in per model. */
+type RecipeField = keyof ModelRecipe;
+
+/** A validated training configuration (defaults filled in, the recipe fields per model). */
+export type TrainConfig = Omit<z.infer<typeof trainConfigSchema>, RecipeField> & ModelRecipe;
 /** What users write: every field with a default may be left out. */
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 
@@ -94,9 +186,46 @@ export function flagName(field: string): string {
  */
 export function parseTrainConfig(input: unknown, source = 'config'): TrainConfig {
   const result = trainConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw configIssueError(issue, input, source);
+  if (!result.success) throw configIssueError(result.error.issues[0], input, source);
+  const parsed = result.data;
+  const fits = MODEL_DATASETS[parsed.model];
+  if (!fits.includes(parsed.dataset)) {
+    throw new ArgumentError(`${source}.dataset (--dataset)`, `one of ${fits.map((d) => JSON.stringify(d)).join(', ')} for model ${JSON.stringify(parsed.model)}`, parsed.dataset);
+  }
+  if (parsed.dataset === 'image-folder' && parsed.dataDir === undefined) {
+    throw new ArgumentError(`${source}.dataDir (--data-dir)`, 'a folder of PNG/JPEG images for dataset "image-folder"', undefined);
+  }
+  if (parsed.channels === 2) throw new ArgumentError(`${source}.channels (--channels)`, '1 (grey) or 3 (RGB)', 2);
+  if (parsed.imageLimit !== undefined && !IMAGES.includes(parsed.dataset as never)) {
+    throw new ArgumentError(`${source}.imageLimit (--image-limit)`, 'left out (it applies to image datasets only)', parsed.imageLimit);
+  }
+  if (parsed.dataset !== 'image-folder') {
+    for (const field of ['dataDir', 'imageSize', 'channels'] as const) {
+      if (parsed[field] !== undefined) throw new ArgumentError(`${source}.${field} (${flagName(field)})`, 'left out (it applies to dataset "image-folder" only)', parsed[field]);
+    }
+  }
+  if (parsed.model !== 'wavenet') {
+    for (const field of ['sampleRate', 'windowLength', 'muLawLevels'] as const) {
+      if (parsed[field] !== undefined) throw new ArgumentError(`${source}.${field} (${flagName(field)})`, 'left out (it applies to model "wavenet" only)', parsed[field]);
+    }
+  }
+  const recipe = MODEL_RECIPES[parsed.model];
+  if (!GAN_MODELS.includes(parsed.model)) {
+    // An explicit model has no discriminator or GAN loss: a GAN field set to anything but its default is a mistake.
+    for (const field of ['loss', 'discriminatorSteps', 'beta1', 'beta2'] as const) {
+      if (parsed[field] !== undefined && parsed[field] !== recipe[field]) {
+        throw new ArgumentError(`${source}.${field} (${flagName(field)})`, `left out for model ${JSON.stringify(parsed.model)} (GAN models only)`, parsed[field]);
+      }
+    }
+  }
+  return {
+    ...parsed,
+    loss: parsed.loss ?? recipe.loss,
+    discriminatorSteps: parsed.discriminatorSteps ?? recipe.discriminatorSteps,
+    learningRate: parsed.learningRate ?? recipe.learningRate,
+    beta1: parsed.beta1 ?? recipe.beta1,
+    beta2: parsed.beta2 ?? recipe.beta2,
+  };
 }
 
 function configIssueError(issue: z.ZodIssue, input: unknown, source: string): ArgumentError {
@@ -178,7 +307,7 @@ export function mergeConfig(fromFile: Record<string, unknown>, fromFlags: Record
 /** A short human description of a config for logs: `mlp-gan on ring, non-saturating loss, 2000 steps`. */
 export function describeConfig(config: TrainConfig): string {
   const parts = [`${config.model} on ${config.dataset}`];
-  if (config.model !== 'vae') parts.push(`${config.loss} loss`);
+  if (GAN_MODELS.includes(config.model)) parts.push(config.variant ? `${config.variant} variant` : `${config.loss} loss`);
   if (config.spectralNorm) parts.push('spectral norm');
   if (config.gradientPenalty > 0) parts.push(`gradient penalty ${config.gradientPenalty}`);
   if (config.ttur) parts.push(`TTUR ${config.ttur.join('/')}`);

@@ -2,7 +2,7 @@ import { Trainer } from '@tfgen/core';
 import { readCheckpointFile } from '@tfgen/core/node';
 import { selectBackend, type BackendChoice } from './backend';
 import type { BackendName, TrainConfig } from './config';
-import { buildRun, type BuiltRun } from './registry';
+import { buildRun, loadData, type BuiltRun } from './registry';
 import { RunFolder } from './run-folder';
 
 /** A trained model loaded back from a run folder. */
@@ -23,7 +23,7 @@ export async function loadRun(runDir: string, backend?: BackendName): Promise<Lo
   const config = run.readConfig();
   const choice = await selectBackend(backend ?? config.backend);
   const contents = readCheckpointFile(run.checkpointFile);
-  const built = buildRun(config);
+  const built = buildRun(config, await loadData(config));
   await new Trainer(built.model, { seed: config.seed, log: () => undefined }).restore(contents, null, run.checkpointFile);
   return { ...built, run, config, step: contents.step, backend: choice };
 }

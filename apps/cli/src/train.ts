@@ -6,9 +6,10 @@ import { selectBackend, type BackendChoice } from './backend';
 import { describeConfig, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
 import { writeLossCurve } from './loss-plot';
 import { cliProgressCallback, type ProgressMode } from './progress';
-import { buildRun, type BuiltRun, type CliData, type CliModel } from './registry';
+import { buildRun, loadData, type BuiltRun, type CliData, type CliModel } from './registry';
 import { RunFolder } from './run-folder';
 import { scatterPlot } from './scatter-plot';
+import { writeWav } from './wav';
 
 /** Options of {@link runTrain} and {@link resumeRun}. */
 export interface TrainOptions {
@@ -65,6 +66,39 @@ export function writeScatter(filePath: string, model: CliModel, data: CliData, c
   return points;
 }
 
+/** Short WAV clips from an audio model, `samples/step-000500.wav` (fixed sampling seed), every `every` steps and at the end. */
+export function audioSamplesCallback(directory: string, every: number, sampleRate: number): TrainerCallback {
+  let last = -1;
+  const write = (step: number, model: CliModel) => {
+    last = step;
+    const clip = model.sample(1, new Rng('samples'));
+    try {
+      writeWav(path.join(directory, `step-${String(step).padStart(6, '0')}.wav`), clip.dataSync(), sampleRate);
+    } finally {
+      clip.dispose();
+    }
+  };
+  return {
+    onTrainBegin: () => {
+      last = -1;
+    },
+    onStepEnd: (step, _metrics, info) => {
+      if (step % every === 0) write(step, info.model as CliModel);
+    },
+    onTrainEnd: (summary, info) => {
+      if (summary.stepsThisRun > 0 && last !== summary.steps && summary.stopReason !== 'failed') write(summary.steps, info.model as CliModel);
+    },
+  };
+}
+
+function samplesCallback(config: TrainConfig, run: RunFolder, data: CliData): TrainerCallback | null {
+  if (config.sampleCount === 0) return null;
+  if (data.kind === 'points') return scatterSamplesCallback(run.samplesDir, config.sampleEvery, data);
+  if (data.kind === 'audio') return audioSamplesCallback(run.samplesDir, config.sampleEvery, data.audio!.sampleRate);
+  const count = config.sampleCount ?? (config.model === 'pixelcnn' ? 16 : 64);
+  return sampleImageFiles(run.samplesDir, { every: config.sampleEvery, count, columns: Math.ceil(Math.sqrt(count)), range: '[-1,1]' });
+}
+
 function defaultLog(line: string): void {
   process.stdout.write(`${line}\n`);
 }
@@ -113,16 +147,13 @@ async function train(config: TrainConfig, run: RunFolder, resume: boolean, optio
   run.writeConfig(config);
   let built: BuiltRun | null = null;
   try {
-    built = buildRun(config);
+    built = buildRun(config, await loadData(config));
     const trainer = new Trainer(built.model, { seed: config.seed, log: (m) => log(m) });
     const callbacks: TrainerCallback[] = [jsonlFileLog(run.metricsFile, { every: config.logEvery })];
     const progress = cliProgressCallback(options.progress ?? 'auto', { label: options.label });
     if (progress) callbacks.push(progress);
-    callbacks.push(
-      built.data.kind === 'points'
-        ? scatterSamplesCallback(run.samplesDir, config.sampleEvery, built.data)
-        : sampleImageFiles(run.samplesDir, { every: config.sampleEvery, count: 64, columns: 8, range: '[-1,1]' }),
-    );
+    const samples = samplesCallback(config, run, built.data);
+    if (samples) callbacks.push(samples);
     const store = new FileCheckpointStore(run.checkpointFile);
     const release = options.handleSignals === false ? () => undefined : stopOnSignal(trainer, ['SIGINT', 'SIGTERM'], (m) => log(m));
     let summary: FitSummary;

@@ -153,7 +153,7 @@ describe('tfgen end to end', () => {
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.stderr).toMatch(/unknown option '--bogus'/);
     expect(badModel.code).toBe(1);
-    expect(badModel.stderr).toMatch(/error: config\.model \(--model\): expected one of "mlp-gan", "dcgan", "vae", got "gpt"/);
+    expect(badModel.stderr).toMatch(/error: config\.model \(--model\): expected one of "mlp-gan", "dcgan", .*"wavenet", got "gpt"/);
     expect(badSteps.code).toBe(1);
     expect(badSteps.stderr).toMatch(/error: bad-steps\.yaml\.steps \(--steps\): expected a number >= 1, got -3/);
     expect(broken.code).toBe(1);
@@ -163,14 +163,55 @@ describe('tfgen end to end', () => {
     expect(fs.existsSync(path.join(work, 'runs/bad'))).toBe(false);
   }, 240_000);
 
+  it('wavenet: train -> sample (WAV) -> eval through the command, and errors for flags that do not fit', async () => {
+    const wave = ['--model', 'wavenet', '--dataset', 'chirp', '--sample-rate', '1000', '--hidden-units', '4', '--hidden-layers', '3', '--batch-size', '4', '--progress', 'plain'];
+    const [train, mismatch] = await Promise.all([
+      tfgen(['train', ...wave, '--steps', '2', '--log-every', '1', '--out', 'runs/wave']),
+      tfgen(['train', '--model', 'dcgan', '--dataset', 'sine', '--out', 'runs/bad-pair']),
+    ]);
+    expect(train.stderr).not.toMatch(/error/i);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/training wavenet on chirp/);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toMatch(/error: config\.dataset \(--dataset\): expected one of "mnist", "fashion-mnist", "stacked-mnist", "image-folder" for model "dcgan", got "sine"/);
+    expect(fs.existsSync(path.join(work, 'runs/bad-pair'))).toBe(false);
+
+    const [sample, evaluation, badSeconds] = await Promise.all([
+      tfgen(['sample', 'runs/wave', '--seconds', '0.2', '--count', '2', '--out', 'tones.wav']),
+      tfgen(['eval', 'runs/wave', '--samples', '4']),
+      tfgen(['sample', 'runs/wave', '--seconds', 'long']),
+    ]);
+    expect(sample.code).toBe(0);
+    expect(sample.stdout).toMatch(/wrote 2 WAV clips from step 2 to .*tones\.wav, .*tones-1\.wav/);
+    for (const name of ['tones.wav', 'tones-1.wav']) {
+      const bytes = fs.readFileSync(path.join(work, name));
+      expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
+      expect(bytes.toString('ascii', 8, 12)).toBe('WAVE');
+      expect(bytes.readUInt16LE(22)).toBe(1); // mono
+      expect(bytes.readUInt32LE(24)).toBe(1000); // sample rate
+      expect(bytes.readUInt16LE(34)).toBe(16); // bits per sample
+      expect(bytes.readUInt32LE(40)).toBe(2 * 200); // data bytes: 0.2 s at 1000 Hz
+    }
+    expect(evaluation.code).toBe(0);
+    expect(evaluation.stdout).toMatch(/bits\/sample/);
+    expect(fs.existsSync(path.join(work, 'runs/wave/eval-step-000002.json'))).toBe(true);
+    expect(badSeconds.code).toBe(2);
+    expect(badSeconds.stderr).toMatch(/error: --seconds: expected a number > 0, got "long"/);
+  }, 240_000);
+
   it('demo runs end to end on tiny settings and says where the pictures are', async () => {
     const demo = await tfgen(['demo', '--steps', '4', '--mnist-steps', '2', '--out', 'runs/demo']);
     expect(demo.stderr).not.toMatch(/error/i);
     expect(demo.code).toBe(0);
-    expect(demo.stdout).toMatch(/\| run \| modes covered \| high quality \|/);
-    for (const name of ['ring-vanilla.png', 'ring-pacgan2.png', 'mnist-vae.png', 'README.md']) {
+    expect(demo.stdout).toMatch(/\| run \| modes covered \| on the top mode \| high quality \|/);
+    expect(demo.stdout).toMatch(/Verdict:\n  vanilla GAN: .*\d\/8 modes/);
+    expect(demo.stdout).toMatch(/tfgen demo: done in \d+/);
+    for (const name of ['ring-vanilla.png', 'ring-vanilla-timeline.png', 'mnist-vae.png', 'README.md']) {
       expect(fs.existsSync(path.join(work, 'runs/demo', name)), name).toBe(true);
-      expect(demo.stdout).toContain(name === 'README.md' ? 'runs/demo' : path.join('runs/demo', name));
+      expect(demo.stdout).toContain(path.join('runs/demo', name));
     }
+    // Each 2D run folder is a tfgen run folder: eval reads it.
+    const evaluated = await tfgen(['eval', 'runs/demo/ring-vanilla']);
+    expect(evaluated.code).toBe(0);
   }, 240_000);
 });
