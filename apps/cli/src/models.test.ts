@@ -139,6 +139,40 @@ describe('every model trains, samples, evaluates and resumes', () => {
     });
   }
 
+  it('dcgan on stacked MNIST: eval counts the modes of 1000', async () => {
+    const out = path.join(work, 'stacked');
+    await runTrain({ ...tinyImages, model: 'dcgan', dataset: 'stacked-mnist', out, latentDim: 8 }, quiet);
+    const grid = await runSample(out, { count: 4 });
+    expect(pngSize(grid.file)).toEqual(gridSize(4, 2));
+    const evaluation = await runEval(out, { samples: 20, classifier });
+    const modes = evaluation.metrics.find((m) => m.name === 'modes covered')!;
+    expect(modes.value).toBeGreaterThanOrEqual(1);
+    expect(modes.value).toBeLessThanOrEqual(20);
+    expect(modes.note).toMatch(/of 1000/);
+  });
+
+  it('dcgan on an image folder: trains, samples and resumes; eval says no classifier knows the images', async () => {
+    const folder = path.join(work, 'folder');
+    fs.mkdirSync(folder);
+    const rng = new Rng(4);
+    for (let i = 0; i < 6; i++) {
+      const png = new pngjs.PNG({ width: 12, height: 10 });
+      for (let p = 0; p < png.data.length; p++) png.data[p] = p % 4 === 3 ? 255 : Math.floor(256 * rng.next());
+      fs.writeFileSync(path.join(folder, `image-${i}.png`), pngjs.PNG.sync.write(png));
+    }
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'not an image');
+    const out = path.join(work, 'folder-run');
+    const config = { ...tinyImages, model: 'dcgan', dataset: 'image-folder', dataDir: folder, imageSize: 8, out, latentDim: 8 } as const;
+    await runTrain(config, quiet);
+    const grid = await runSample(out, { count: 4 });
+    expect(pngSize(grid.file)).toEqual([2 * 8 + 3, 2 * 8 + 3]);
+    await expect(runEval(out, { classifier })).rejects.toThrow(/run dataset: expected mnist, fashion-mnist or stacked-mnist .*, got "image-folder"/);
+    expect((await resumeRun(out, { steps: 3 }, quiet)).summary.steps).toBe(3);
+    await expect(runTrain({ ...config, batchSize: 8, out: path.join(work, 'folder-small') }, quiet)).rejects.toThrow(
+      /config\.dataDir \(--data-dir\): expected a folder with at least --batch-size 8 images, got "6 images in /,
+    );
+  });
+
   it('vae: eval reports test NLL and bits/dim next to the sample metrics', async () => {
     const out = path.join(work, 'vae');
     await runTrain({ ...tinyImages, model: 'vae', dataset: 'mnist', out, hiddenUnits: 8, latentDim: 2 }, quiet);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MODEL_DATASETS, MODEL_NAMES } from './config';
 import { EXIT, buildProgram, runCli } from './program';
 
 /** Runs the CLI in-process and captures what it writes. */
@@ -30,6 +31,13 @@ describe('tfgen command line', () => {
       expect(code, name).toBe(EXIT.ok);
       expect(stdout, name).toMatch(new RegExp(`Usage: tfgen ${name}[\\s\\S]*Examples:[\\s\\S]*\\$ tfgen ${name}`));
     }
+    const train = await cli('train', '--help');
+    for (const model of MODEL_NAMES) {
+      expect(train.stdout, model).toContain(`$ tfgen train --model ${model} `);
+      expect(train.stdout, model).toMatch(new RegExp(`\\n  ${model} +${MODEL_DATASETS[model].join(', ')}\\n`));
+    }
+    const sample = await cli('sample', '--help');
+    expect(sample.stdout).toMatch(/--class <id>[\s\S]*--seconds <s>[\s\S]*\$ tfgen sample runs\/wavenet --seconds 2/);
     const top = await cli('--help');
     expect(top.stdout).toMatch(/Commands:[\s\S]*train[\s\S]*demo/);
   });

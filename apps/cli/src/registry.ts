@@ -70,7 +70,7 @@ const LOSS_KEYS: Record<LossName, string> = {
   'relativistic-hinge': 'relativisticAverageHinge',
 };
 
-/** Images of the stacked-mnist dataset (three random MNIST digits per image; 1000 modes). */
+/** Images of the stacked-mnist dataset (three random MNIST digits per image; 1000 modes) unless `imageLimit` sets the count. */
 export const STACKED_MNIST_COUNT = 12_800;
 /** Sample rate of the audio datasets unless the config sets one. */
 export const DEFAULT_SAMPLE_RATE = 8000;
@@ -148,7 +148,8 @@ export function buildData(config: TrainConfig): CliData {
   if (config.dataset === 'fashion-mnist') return imageData(config, loadFashionMnist(options));
   if (config.dataset === 'stacked-mnist') {
     const digits = loadMnist({ scale: '[-1,1]', ...limit });
-    return imageData(config, stackedMnist(digits, { count: STACKED_MNIST_COUNT, seed: new Rng(config.seed).fork('stacked-mnist').nextUint32() }));
+    const count = config.imageLimit ?? STACKED_MNIST_COUNT;
+    return imageData(config, stackedMnist(digits, { count, seed: new Rng(config.seed).fork('stacked-mnist').nextUint32() }));
   }
   throw new ArgumentError('config.dataset', 'a dataset that loads synchronously (use loadData for "image-folder")', config.dataset);
 }
