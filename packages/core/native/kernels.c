@@ -337,7 +337,8 @@ __attribute__((export_name("run_tasks"))) int run_tasks(int *job, int generation
       case KIND_COL2IM: col2im_task(params, t); break;
       default: break;
     }
-    __atomic_fetch_add(&job[DONE], 1, __ATOMIC_SEQ_CST);
+    // The last task wakes a main thread that sleeps in Atomics.wait on job[DONE] (Node only).
+    if (__atomic_fetch_add(&job[DONE], 1, __ATOMIC_SEQ_CST) + 1 == job[COUNT]) __builtin_wasm_memory_atomic_notify(&job[DONE], 1);
     ran++;
   }
 }

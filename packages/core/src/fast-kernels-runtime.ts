@@ -248,8 +248,11 @@ export class FastKernelsRuntime {
       Atomics.notify(words, control + SEQ);
     }
     this.exports.run_tasks(this.job, this.generation, 0);
-    while (Atomics.load(words, job + DONE) < count) {
-      // A worker is finishing a task it claimed.
+    // A worker is finishing a task it claimed: spin briefly, then sleep until its last task
+    // notifies (a busy machine may deschedule the worker for milliseconds).
+    let spin = 0;
+    for (let done = Atomics.load(words, job + DONE); done < count; done = Atomics.load(words, job + DONE)) {
+      if (++spin > 2000) Atomics.wait(words, job + DONE, done, 1);
     }
   }
 }
