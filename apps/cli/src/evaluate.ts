@@ -111,7 +111,8 @@ function classifierMetrics(loaded: LoadedRun, classifier: Classifier, count: num
     const probabilities = classifier.predict(fake);
     try {
       const which = `${count} samples vs ${count} ${binary ? 'statically binarized ' : ''}${config.dataset} test images`;
-      const kid = kernelDistance(realFeatures, fakeFeatures, { subsets: 10, subsetSize: Math.min(count, 1000), rng: seed });
+      // Subsets of half the samples (at most 1000), so the std over subsets measures something.
+      const kid = kernelDistance(realFeatures, fakeFeatures, { subsets: 10, subsetSize: Math.max(2, Math.min(1000, Math.floor(count / 2))), rng: seed });
       const pr = count > 3 ? precisionRecall(realFeatures, fakeFeatures, { k: 3 }) : { precision: NaN, recall: NaN };
       const score = classifierScore(probabilities);
       metrics.push(

@@ -85,38 +85,24 @@ export async function runSample(runDir: string, options: SampleOptions = {}): Pr
       writeScatter(file, loaded.model, loaded.data, count, seed);
       return { file, files: [file], count, step: loaded.step, kind };
     }
+    const count = conditional ? expectInteger(options.count ?? 8, '--count', 1, 10_000) : expectInteger(options.count ?? 64, '--count', 1, 100_000);
     let labels: number[] | undefined;
-    let columns: number;
-    if (conditional) {
-      const classes = loaded.numClasses!;
-      const perClass = expectInteger(options.count ?? 8, '--count', 1, 10_000);
-      if (options.classId !== undefined) {
-        const classId = expectInteger(options.classId, '--class', 0, classes - 1);
-        labels = Array.from({ length: perClass }, () => classId);
-        columns = Math.ceil(Math.sqrt(perClass));
-      } else {
-        labels = Array.from({ length: classes * perClass }, (_, i) => Math.floor(i / perClass));
-        columns = perClass;
-      }
-    } else {
-      const count = expectInteger(options.count ?? 64, '--count', 1, 100_000);
-      columns = Math.ceil(Math.sqrt(count));
-      labels = undefined;
-      const images = loaded.model.sample(count, new Rng(seed));
-      try {
-        writeImageGrid(file, images, { columns, range: '[-1,1]' });
-      } finally {
-        images.dispose();
-      }
-      return { file, files: [file], count, step: loaded.step, kind };
+    let columns = Math.ceil(Math.sqrt(count));
+    if (conditional && options.classId !== undefined) {
+      const classId = expectInteger(options.classId, '--class', 0, loaded.numClasses! - 1);
+      labels = Array.from({ length: count }, () => classId);
+    } else if (conditional) {
+      // One row of `count` per class.
+      labels = Array.from({ length: loaded.numClasses! * count }, (_, i) => Math.floor(i / count));
+      columns = count;
     }
-    const images = loaded.model.sample(labels.length, new Rng(seed), labels);
+    const images = loaded.model.sample(labels?.length ?? count, new Rng(seed), labels);
     try {
       writeImageGrid(file, images, { columns, range: '[-1,1]' });
     } finally {
       images.dispose();
     }
-    return { file, files: [file], count: labels.length, step: loaded.step, kind };
+    return { file, files: [file], count: labels?.length ?? count, step: loaded.step, kind };
   } finally {
     loaded.dispose();
   }
