@@ -31,6 +31,14 @@ export const BENCH_COLUMNS = [
 
 const fmt = (value: number | undefined, digits = 1) => (value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : '');
 
+/** A rate with sensible digits: 20480, 48.7, 0.021. */
+export function formatRate(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 1) return value.toFixed(1);
+  return value.toPrecision(2);
+}
+
 /** The command line that repeats a run with these settings. */
 export function benchCommand(settings: BenchSettings): string {
   return [
@@ -63,7 +71,7 @@ export function benchMarkdown(report: BenchReportInput): string {
     '',
     'A call is one training step (GANs: every discriminator update of the recipe, then one generator update) or one generation. ' +
       'Median over the timed calls after one profiled warm-up call; a row stops after its time budget. samples/s counts examples (training), images or audio samples (generation). ' +
-      'CPU ms/call is the process CPU time (all threads). Tensors held = tensor memory between calls; peak = inside the warm-up call (tf.profile). ' +
+      'CPU ms/call is the process CPU time (all threads). Tensors held = tensor memory between calls; peak = inside the warm-up call (tf.profile; generation runs too many kernels to profile). RSS is the whole process (the wasm heap never shrinks, so it carries earlier rows). ' +
       'Tensor growth = live tensors after the timed calls minus after the warm-up (0: no leak). ' +
       '"x faster" = the wasm (lowered) row\'s median (today\'s best tfjs path, same run) over this row\'s; "time / PyTorch" = this row\'s median over the PyTorch DCGAN with the same thread count.',
     '',
@@ -77,11 +85,11 @@ export function benchMarkdown(report: BenchReportInput): string {
         String(r.batchSize),
         String(r.steps),
         fmt(r.medianStepMs),
-        fmt(r.samplesPerSecond, r.samplesPerSecond >= 100 ? 0 : 1),
+        formatRate(r.samplesPerSecond),
         fmt(r.perSequentialStepMs, 2),
         fmt(r.cpuMsPerStep),
         fmt(r.peakRssMb, 0),
-        Number.isFinite(r.tensorMb) ? `${fmt(r.tensorMb)} / ${fmt(r.peakTensorMb)}` : '',
+        Number.isFinite(r.tensorMb) ? `${fmt(r.tensorMb)} / ${Number.isFinite(r.peakTensorMb) ? fmt(r.peakTensorMb) : 'not profiled'}` : '',
         Number.isFinite(r.tensorGrowth) ? String(r.tensorGrowth) : '',
         fmt(r.speedupVsBaseline, 2),
         fmt(r.timeVsPytorch, 2),

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dcgan } from '@tfgen/architectures';
 import { describe, expect, it } from 'vitest';
 import { BASELINE_BACKEND, findPytorchScript, median, runBench, runPytorch, withRatios, type BenchRow } from './bench';
-import { BENCH_COLUMNS } from './bench-report';
+import { BENCH_COLUMNS, formatRate } from './bench-report';
 import { BENCH_DCGAN_WIDTH, benchModel } from './bench-workloads';
 
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
@@ -36,6 +36,10 @@ describe('bench helpers', () => {
     expect(rows[1].timeVsPytorch).toBeCloseTo(900 / 180, 12); // 1 thread vs 1 thread
     expect(rows[2].timeVsPytorch).toBeNaN(); // only DCGAN has a PyTorch reference
     expect(withRatios([row('vae', 'cpu', 1, 600)], [])[0].speedupVsBaseline).toBeNaN(); // no baseline measured
+  });
+
+  it('formats rates with digits that show, from thousands to hundredths', () => {
+    expect([20480.4, 48.66, 0.02127, NaN].map(formatRate)).toEqual(['20480', '48.7', '0.021', '']);
   });
 
   it('rejects unknown models and backends by name', async () => {

@@ -9,7 +9,7 @@ import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { ArgumentError, Rng, expectInteger, expectNumber, setWasmKernelThreads, setWasmKernelVariant, stopWasmKernelThreads, wasmKernelInfo, type Batch, type WasmKernelVariant } from '@tfgen/core';
 import { selectBackend } from './backend';
 import { BENCH_DCGAN_WIDTH, BENCH_MODEL_NAMES, BENCH_MODELS, benchModel, type BenchModel, type BenchWorkload } from './bench-workloads';
-import { benchMarkdown } from './bench-report';
+import { benchMarkdown, formatRate } from './bench-report';
 
 export { BENCH_MODELS, BENCH_MODEL_NAMES } from './bench-workloads';
 export { benchMarkdown } from './bench-report';
@@ -413,7 +413,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         measured.push(row);
         log(
           `bench: ${name} on ${plan.label}: median ${row.medianStepMs.toFixed(1)} ms over ${row.steps} calls (CPU ${row.cpuMsPerStep.toFixed(0)} ms/call), ` +
-            `${row.samplesPerSecond.toFixed(1)} ${model.unit}/s, peak RSS ${row.peakRssMb.toFixed(0)} MB`,
+            `${formatRate(row.samplesPerSecond)} ${model.unit}/s, peak RSS ${row.peakRssMb.toFixed(0)} MB`,
         );
       }
     }

@@ -215,6 +215,7 @@ function benchCommand(program: Command): void {
     .option('--long-dcgan-steps <n>', 'steps of a long DCGAN run (default 0: skipped)')
     .option('--backends <list>', 'comma-separated: wasm (both kernel variants), wasm-fast, wasm-lowered, cpu, webgpu, tensorflow (default wasm,cpu)')
     .option('--models <list>', 'comma-separated models (default: all)')
+    .option('--cpu-models <list>', 'models also timed on the cpu backend (default: those that take seconds, not minutes, there; "none" for none)')
     .option('--out <folder>', 'folder for bench.md and bench.json (default docs/results/bench under the current folder)')
     .option('--no-pytorch', 'skip the PyTorch DCGAN reference')
     .addHelpText('after', '\nExamples:\n  $ tfgen bench\n  $ tfgen bench --models mlp-gan,dcgan --backends wasm --long-steps 10000 --long-dcgan-steps 1000 --out /tmp/bench')
@@ -233,6 +234,7 @@ function benchCommand(program: Command): void {
         longDcganSteps: integer('longDcganSteps', '--long-dcgan-steps', 0),
         backends: list('backends'),
         models: list('models'),
+        cpuModels: options.cpuModels === 'none' ? [] : list('cpuModels'),
         out: options.out as string | undefined,
         pytorch: options.pytorch !== false,
       });
