@@ -139,6 +139,19 @@ describe('every model trains, samples, evaluates and resumes', () => {
     });
   }
 
+  it('resume continues exactly for a conditional GAN (labels in the batches) and WaveNet (audio windows)', async () => {
+    const losses = (dir: string) => metricLines(dir).map(({ time: _time, ...rest }) => rest);
+    for (const { model, config } of CASES.filter((c) => c.model === 'acgan' || c.model === 'wavenet')) {
+      const straight = path.join(work, `${model}-straight`);
+      const split = path.join(work, `${model}-split`);
+      await runTrain({ ...config, model, out: straight, steps: 3, sampleCount: 0 } as TrainConfigInput, quiet);
+      await runTrain({ ...config, model, out: split, steps: 2, sampleCount: 0 } as TrainConfigInput, quiet);
+      await resumeRun(split, { steps: 3 }, quiet);
+      expect(losses(split), model).toEqual(losses(straight));
+      expect(losses(split).length).toBe(3);
+    }
+  });
+
   it('dcgan on stacked MNIST: eval counts the modes of 1000', async () => {
     const out = path.join(work, 'stacked');
     await runTrain({ ...tinyImages, model: 'dcgan', dataset: 'stacked-mnist', out, latentDim: 8 }, quiet);
