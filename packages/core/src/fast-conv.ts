@@ -5,6 +5,9 @@ import { FAST_ACTIVATIONS, JOB_COL2IM, JOB_GEMM, JOB_IM2COL, JOB_PACK_B, type Fa
  * float32 arrays in the runtime's arena; results are written into fresh arena allocations.
  */
 
+/** Work (multiply-adds or values moved) below which a job stays on the calling thread. */
+const PARALLEL_MIN_WORK = 1 << 20;
+
 /** A fused activation the fast kernels apply in the GEMM epilogue. */
 export type FastActivation = keyof typeof FAST_ACTIVATIONS;
 
@@ -41,12 +44,13 @@ export function fastGemm(
   const { mr, nr } = runtime;
   const panels = Math.ceil(columns / nr);
   const packed = runtime.alloc(panels * nr * Math.max(depth, 1));
-  if (depth > 0) runtime.run(JOB_PACK_B, panels, [b.offset, b.rowStride, b.colStride, depth, columns, packed]);
+  const parallel = rows * columns * Math.max(depth, 1) >= PARALLEL_MIN_WORK;
+  if (depth > 0) runtime.run(JOB_PACK_B, panels, [b.offset, b.rowStride, b.colStride, depth, columns, packed], {}, depth * columns >= PARALLEL_MIN_WORK / 4);
   // Tiles: up to maxBlockRows x 512; split further until every thread gets several tasks (tasks
   // are claimed dynamically, so a busy core simply takes fewer).
   let blockRows = Math.min(runtime.maxBlockRows, Math.ceil(rows / mr) * mr);
   let blockColumns = Math.min(512, panels * nr);
-  const wanted = runtime.threads > 1 ? 4 * runtime.threads : 1;
+  const wanted = runtime.threads > 1 && parallel ? 4 * runtime.threads : 1;
   const tiles = () => Math.ceil(rows / blockRows) * Math.ceil(columns / blockColumns);
   while (tiles() < wanted && (blockRows > mr || blockColumns > nr)) {
     if (blockRows > mr && (blockRows >= blockColumns || blockColumns <= nr)) blockRows = Math.max(mr, Math.ceil(blockRows / 2 / mr) * mr);
@@ -58,6 +62,7 @@ export function fastGemm(
     tiles(),
     [rows, columns, depth, a.offset, a.rowStride, a.colStride, packed, c, ldc, options.bias ?? 0, activation, 0, blockRows, blockColumns, options.accumulate ? 1 : 0],
     { 11: options.leakyreluAlpha ?? 0 },
+    parallel,
   );
 }
 
@@ -94,7 +99,7 @@ function patches(runtime: FastKernelsRuntime, g: ConvGeometry, x: number): numbe
   if (isPointwise(g)) return x;
   const windowSize = g.filterHeight * g.filterWidth * g.inChannels;
   const cols = runtime.alloc(g.batchSize * g.outHeight * g.outWidth * windowSize);
-  runtime.run(JOB_IM2COL, g.batchSize * g.outHeight, windowParams(g, x, cols));
+  runtime.run(JOB_IM2COL, g.batchSize * g.outHeight, windowParams(g, x, cols), {}, g.batchSize * g.outHeight * g.outWidth * windowSize >= PARALLEL_MIN_WORK / 4);
   return cols;
 }
 
@@ -117,7 +122,7 @@ export function fastConv2dBackpropInput(runtime: FastKernelsRuntime, g: ConvGeom
   fastGemm(runtime, rows, windowSize, g.outChannels, { offset: dy, rowStride: g.outChannels, colStride: 1 }, { offset: filter, rowStride: 1, colStride: g.outChannels }, cols, windowSize);
   if (isPointwise(g)) return cols;
   const dx = runtime.alloc(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
-  runtime.run(JOB_COL2IM, g.batchSize * g.inHeight, windowParams(g, cols, dx));
+  runtime.run(JOB_COL2IM, g.batchSize * g.inHeight, windowParams(g, cols, dx), {}, rows * windowSize >= PARALLEL_MIN_WORK / 4);
   return dx;
 }
 

@@ -121,6 +121,8 @@ export class FastKernelsRuntime {
   private generation = 0;
   private sequence = 0;
   private workers: NodeWorker[] = [];
+  /** Tasks of the last job, and how many of them the calling thread ran (the rest: workers). */
+  lastJob = { tasks: 0, onCallingThread: 0 };
   private threadCount = 1;
 
   /** Throws when this platform lacks wasm SIMD, threads' shared memory or the module fails to load. */
@@ -166,7 +168,7 @@ export class FastKernelsRuntime {
     for (let thread = 1; thread < threads; thread++) {
       const worker = new workerThreads.Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module: this.module, memory: this.memory, control: this.control, thread, spins: 20000 },
+        workerData: { module: this.module, memory: this.memory, control: this.control, thread, spins: 2000 },
       });
       worker.unref(); // never keep the process alive
       worker.on('error', () => undefined); // a dead worker only means fewer helpers
@@ -223,8 +225,11 @@ export class FastKernelsRuntime {
     this.floats = new Float32Array(this.memory.buffer);
   }
 
-  /** Runs a job of `count` tasks on every thread and returns when all are done. */
-  run(kind: number, count: number, params: readonly number[], floatParams: Readonly<Record<number, number>> = {}): void {
+  /**
+   * Runs a job of `count` tasks and returns when all are done: on every thread when `parallel`,
+   * else on the calling thread only (waking a worker costs more than a small job).
+   */
+  run(kind: number, count: number, params: readonly number[], floatParams: Readonly<Record<number, number>> = {}, parallel = true): void {
     if (count <= 0) return;
     if (count > 0xfffff) throw new RangeError(`fast wasm kernels: ${count} tasks in one job (at most ${0xfffff})`);
     const words = this.words;
@@ -240,14 +245,14 @@ export class FastKernelsRuntime {
     this.generation = (this.generation + 1) & 0x7ff;
     Atomics.store(words, job + CLAIM, this.generation << 20);
     const control = this.control / 4;
-    if (this.workers.length > 0 && count > 1) {
+    if (parallel && this.workers.length > 0 && count > 1) {
       Atomics.store(words, control + JOB_POINTER, this.job);
       // The low 11 bits of the sequence are the generation the workers claim with; the rest counts.
       this.sequence = ((((this.sequence >>> 11) + 1) & 0xfffff) << 11) | this.generation;
       Atomics.store(words, control + SEQ, this.sequence);
       Atomics.notify(words, control + SEQ);
     }
-    this.exports.run_tasks(this.job, this.generation, 0);
+    this.lastJob = { tasks: count, onCallingThread: this.exports.run_tasks(this.job, this.generation, 0) };
     // A worker is finishing a task it claimed: spin briefly, then sleep until its last task
     // notifies (a busy machine may deschedule the worker for milliseconds).
     let spin = 0;
