@@ -157,8 +157,8 @@ export const trainConfigSchema = z
     imageSize: integer(4).optional(),
     /** image-folder: 1 (grey) or 3 (RGB) channels (default 3). */
     channels: numeric(z.number().int().min(1).max(3)).optional(),
-    /** Audio datasets: samples per second of the signal (default 8000). */
-    sampleRate: integer(100).optional(),
+    /** Audio datasets: samples per second of the signal (default 8000; at least 1000, so every tone lies below the Nyquist frequency). */
+    sampleRate: integer(1000).optional(),
     /** wavenet: samples per training window (default: the receptive field + 128). */
     windowLength: integer(2).optional(),
     /** wavenet: mu-law quantization levels (default 256). */

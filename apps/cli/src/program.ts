@@ -61,7 +61,7 @@ function trainCommand(program: Command, state: ProgramState): void {
     .option('--data-dir <dir>', 'image-folder: the folder of PNG/JPEG images')
     .option('--image-size <n>', 'image-folder: resize images to n x n (default 32; a side b*2^k with b in 3..7)')
     .option('--channels <n>', 'image-folder: 1 (grey) or 3 (RGB, default)')
-    .option('--sample-rate <hz>', 'sine, chirp: samples per second of the audio (default 8000)')
+    .option('--sample-rate <hz>', 'sine, chirp: samples per second of the audio (default 8000, at least 1000)')
     .option('--window-length <n>', 'wavenet: samples per training window (default receptive field + 128)')
     .option('--mu-law-levels <n>', 'wavenet: mu-law quantization levels (default 256)')
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'plain', 'off']).default('auto'))
