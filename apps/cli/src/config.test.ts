@@ -76,6 +76,10 @@ describe('parseTrainConfig', () => {
     expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'image-folder', dataDir: 'x', channels: 2, out: 'r' })).message).toBe(
       'config.channels (--channels): expected 1 (grey) or 3 (RGB), got 2',
     );
+    expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'image-folder', dataDir: 'x', imageSize: 36, out: 'r' })).message).toBe(
+      'config.imageSize (--image-size): expected a side of b * 2^k with b in 3..7 and k >= 1 (e.g. 8, 28, 32, 64), got 36',
+    );
+    expect(parseTrainConfig({ model: 'dcgan', dataset: 'image-folder', dataDir: 'x', imageSize: '56', out: 'r' }).imageSize).toBe(56);
     expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'mnist', imageSize: 32, out: 'r' })).message).toMatch(/^config\.imageSize \(--image-size\): expected left out \(it applies to dataset "image-folder" only\), got 32/);
     expect(errorOf(() => parseTrainConfig({ model: 'dcgan', dataset: 'mnist', sampleRate: 8000, out: 'r' })).message).toMatch(/^config\.sampleRate \(--sample-rate\): expected left out \(it applies to model "wavenet" only\)/);
     expect(errorOf(() => parseTrainConfig({ model: 'mlp-gan', dataset: 'ring', imageLimit: 10, out: 'r' })).argument).toBe('config.imageLimit (--image-limit)');

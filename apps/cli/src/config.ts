@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkImageShape } from '@tfgen/architectures';
 import { ArgumentError } from '@tfgen/core';
 import { ganVariantNames } from '@tfgen/strategies';
 import YAML from 'yaml';
@@ -196,6 +197,14 @@ export function parseTrainConfig(input: unknown, source = 'config'): TrainConfig
     throw new ArgumentError(`${source}.dataDir (--data-dir)`, 'a folder of PNG/JPEG images for dataset "image-folder"', undefined);
   }
   if (parsed.channels === 2) throw new ArgumentError(`${source}.channels (--channels)`, '1 (grey) or 3 (RGB)', 2);
+  if (parsed.imageSize !== undefined) {
+    try {
+      checkImageShape([parsed.imageSize, parsed.imageSize, 1], 'imageSize');
+    } catch {
+      // The conv GANs halve the side down to a base of 3..7 pixels.
+      throw new ArgumentError(`${source}.imageSize (--image-size)`, 'a side of b * 2^k with b in 3..7 and k >= 1 (e.g. 8, 28, 32, 64)', parsed.imageSize);
+    }
+  }
   if (parsed.imageLimit !== undefined && !IMAGES.includes(parsed.dataset as never)) {
     throw new ArgumentError(`${source}.imageLimit (--image-limit)`, 'left out (it applies to image datasets only)', parsed.imageLimit);
   }
