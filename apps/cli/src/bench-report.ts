@@ -24,6 +24,7 @@ export const BENCH_COLUMNS = [
   'peak RSS (MB)',
   'tensors held / peak (MB)',
   'tensor growth',
+  'load 1m',
   'x faster than wasm (lowered)',
   'time / PyTorch (same threads)',
   'note',
@@ -72,7 +73,7 @@ export function benchMarkdown(report: BenchReportInput): string {
     'A call is one training step (GANs: every discriminator update of the recipe, then one generator update) or one generation. ' +
       'Median over the timed calls after one profiled warm-up call; a row stops after its time budget. samples/s counts examples (training), images or audio samples (generation). ' +
       'CPU ms/call is the process CPU time (all threads). Tensors held = tensor memory between calls; peak = inside the warm-up call (tf.profile; generation runs too many kernels to profile). RSS is the whole process (the wasm heap never shrinks, so it carries earlier rows). ' +
-      'Tensor growth = live tensors after the timed calls minus after the warm-up (0: no leak). ' +
+      'Tensor growth = live tensors after the timed calls minus after the warm-up (0: no leak). Load 1m = the 1-minute load average when the row ended. ' +
       '"x faster" = the wasm (lowered) row\'s median (today\'s best tfjs path, same run) over this row\'s; "time / PyTorch" = this row\'s median over the PyTorch DCGAN with the same thread count.',
     '',
     `| ${BENCH_COLUMNS.join(' | ')} |`,
@@ -91,6 +92,7 @@ export function benchMarkdown(report: BenchReportInput): string {
         fmt(r.peakRssMb, 0),
         Number.isFinite(r.tensorMb) ? `${fmt(r.tensorMb)} / ${Number.isFinite(r.peakTensorMb) ? fmt(r.peakTensorMb) : 'not profiled'}` : '',
         Number.isFinite(r.tensorGrowth) ? String(r.tensorGrowth) : '',
+        fmt(r.loadAverage),
         fmt(r.speedupVsBaseline, 2),
         fmt(r.timeVsPytorch, 2),
         r.note ?? '',

@@ -14,7 +14,7 @@ const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encodin
 type Measured = Omit<BenchRow, 'speedupVsBaseline' | 'timeVsPytorch'>;
 const row = (model: string, backend: string, threads: number, medianStepMs: number): Measured => ({
   model, backend, threads, batchSize: 64, steps: 5, medianStepMs, samplesPerSecond: 64000 / medianStepMs, cpuMsPerStep: medianStepMs,
-  peakRssMb: 300, tensorMb: 1, peakTensorMb: 2, tensorGrowth: 0,
+  peakRssMb: 300, tensorMb: 1, peakTensorMb: 2, tensorGrowth: 0, loadAverage: 1,
 });
 
 describe('bench helpers', () => {
@@ -83,6 +83,7 @@ describe('runBench (tiny settings, cpu backend)', () => {
     const [mlp, dcganRow] = result.rows;
     expect(mlp).toMatchObject({ model: 'mlp-gan', backend: 'cpu', threads: 1, batchSize: 256, steps: 2, tensorGrowth: 0 });
     for (const value of [mlp.medianStepMs, mlp.samplesPerSecond, mlp.cpuMsPerStep, mlp.peakRssMb, mlp.tensorMb, mlp.peakTensorMb]) expect(value).toBeGreaterThan(0);
+    expect(mlp.loadAverage).toBeGreaterThanOrEqual(0);
     expect(mlp.samplesPerSecond).toBeCloseTo((256 * 1000) / mlp.medianStepMs, 6);
     expect(mlp.peakTensorMb).toBeGreaterThanOrEqual(mlp.tensorMb);
     expect(mlp.speedupVsBaseline).toBeNaN(); // no wasm (lowered) row in this run

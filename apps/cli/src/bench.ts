@@ -68,6 +68,8 @@ export interface BenchRow {
   readonly cpuMsPerStep: number;
   /** Highest process RSS seen after a call. */
   readonly peakRssMb: number;
+  /** The machine's 1-minute load average when the row finished (the bench shares the machine with whatever else runs). */
+  readonly loadAverage: number;
   /** Tensor memory held between calls (weights, optimizer slots). */
   readonly tensorMb: number;
   /** Highest tensor memory inside one (profiled, untimed warm-up) call. */
@@ -294,6 +296,7 @@ async function benchRow(name: string, model: BenchModel, plan: BackendPlan, thre
       ...timed,
       samplesPerSecond: (1000 * workload.samplesPerCall) / timed.medianStepMs,
       ...(workload.sequentialSteps ? { perSequentialStepMs: timed.medianStepMs / workload.sequentialSteps } : {}),
+      loadAverage: os.loadavg()[0],
     };
   } finally {
     workload.dispose();
@@ -392,8 +395,28 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const measured: Measured[] = [];
   const skippedRow = (name: string, model: BenchModel, plan: BackendPlan, threads: number, note: string): Measured => ({
     model: name, backend: plan.label, threads, batchSize: model.batchSize, steps: 0, medianStepMs: NaN, samplesPerSecond: NaN, cpuMsPerStep: NaN,
-    peakRssMb: NaN, tensorMb: NaN, peakTensorMb: NaN, tensorGrowth: NaN, note,
+    peakRssMb: NaN, tensorMb: NaN, peakTensorMb: NaN, tensorGrowth: NaN, loadAverage: os.loadavg()[0], note,
   });
+  const pytorch: PytorchRun[] = [];
+  /** Right after tfgen's DCGAN rows, so both see the same machine load: PyTorch at 1, 2 and tfgen's thread counts. */
+  const runPytorchReferences = () => {
+    const dcganThreads = measured.filter((r) => r.model === 'dcgan' && r.threads > 0).map((r) => r.threads);
+    for (const threads of [...new Set([1, 2, ...dcganThreads])].sort((a, b) => a - b)) {
+      log(`bench: PyTorch DCGAN reference, ${threads} thread${threads === 1 ? '' : 's'}...`);
+      const run = runPytorch(threads, settings.steps);
+      pytorch.push(run);
+      if ('skipped' in run) {
+        log(`bench: PyTorch: skipped, ${run.skipped}`);
+        continue;
+      }
+      log(`bench: PyTorch: median ${run.medianStepMs.toFixed(1)} ms (CPU ${run.cpuMsPerStep.toFixed(0)} ms/step; torch ${run.torch}, ${run.blas})`);
+      measured.push({
+        model: 'dcgan', backend: PYTORCH_BACKEND, threads: run.threads, batchSize: 64, steps: run.steps, medianStepMs: run.medianStepMs,
+        samplesPerSecond: (64 * 1000) / run.medianStepMs, cpuMsPerStep: run.cpuMsPerStep, peakRssMb: NaN, tensorMb: NaN, peakTensorMb: NaN, tensorGrowth: NaN,
+        loadAverage: os.loadavg()[0], note: `torch ${run.torch}, BLAS ${run.blas}`,
+      });
+    }
+  };
   try {
     for (const [name, model] of specs) {
       for (const plan of plans) {
@@ -416,27 +439,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
             `${formatRate(row.samplesPerSecond)} ${model.unit}/s, peak RSS ${row.peakRssMb.toFixed(0)} MB`,
         );
       }
+      if (name === 'dcgan' && settings.pytorch) runPytorchReferences();
     }
 
-    const pytorch: PytorchRun[] = [];
-    if (settings.pytorch && models.includes('dcgan')) {
-      const dcganThreads = measured.filter((r) => r.model === 'dcgan' && r.threads > 0).map((r) => r.threads);
-      for (const threads of [...new Set([1, 2, ...dcganThreads])].sort((a, b) => a - b)) {
-        log(`bench: PyTorch DCGAN reference, ${threads} thread${threads === 1 ? '' : 's'}...`);
-        const run = runPytorch(threads, settings.steps);
-        pytorch.push(run);
-        log(`bench: PyTorch: ${'medianStepMs' in run ? `median ${run.medianStepMs.toFixed(1)} ms (torch ${run.torch}, ${run.blas})` : `skipped, ${run.skipped}`}`);
-      }
-    } else {
+    if (!settings.pytorch || !models.includes('dcgan')) {
       pytorch.push({ threads: 0, skipped: settings.pytorch ? 'dcgan is not among the models' : 'not requested (--no-pytorch)' });
-    }
-    for (const run of pytorch) {
-      if (!('medianStepMs' in run)) continue;
-      measured.push({
-        model: 'dcgan', backend: PYTORCH_BACKEND, threads: run.threads, batchSize: 64, steps: run.steps, medianStepMs: run.medianStepMs,
-        samplesPerSecond: (64 * 1000) / run.medianStepMs, cpuMsPerStep: run.cpuMsPerStep, peakRssMb: NaN, tensorMb: NaN, peakTensorMb: NaN, tensorGrowth: NaN,
-        note: `torch ${run.torch}, BLAS ${run.blas}`,
-      });
     }
     const rows = withRatios(measured, pytorch);
 
