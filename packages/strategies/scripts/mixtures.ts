@@ -19,7 +19,7 @@
  * non-saturating loss. Networks: G 2 -> h ReLU -> h ReLU -> 2, D 2 -> h ReLU -> h ReLU -> 1
  * (PacGAN: G 4x400 ReLU+BN, D 3x200 maxout(5); that preset costs ~0.63 CPU-s per step here, see
  * docs/results/strategies-mixtures.md). Adam(lr, beta1 0.5) for both networks.
- * Strategies: unrolled = k unrolled Adam steps (lr), second-order term kept unless --first-order;
+ * Strategies: unrolled = k unrolled Adam steps (from zero moments, at D's current lr), second-order term kept unless --first-order;
  * pacgan2 = packing 2 (D input 4); minibatchDisc = MinibatchDiscrimination(8 kernels x 3) before D's
  * last layer; wganGp = Wasserstein + GP 10, 5 critic steps, Adam(lr, 0.5, 0.9); snHinge =
  * spectralNorm on every D layer + hinge loss, Adam(lr, 0.5, 0.9); ttur = G lr/4, D lr.
@@ -111,7 +111,8 @@ const strategies: Record<string, Build> = {
     discriminator: discriminator(seed),
     variant: vanillaGan(),
     optimizers: vanillaOptimizers(),
-    unrolled: { steps: unrolledSteps, optimizer: 'adam', learningRate: lr, secondOrder },
+    // No learningRate: the unrolled steps use D's learning rate of the step (it follows --decay).
+    unrolled: { steps: unrolledSteps, optimizer: 'adam', secondOrder },
   }),
   pacgan2: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed, { inputDim: 4 }), variant: vanillaGan(), optimizers: vanillaOptimizers(), packing: 2 }),
   minibatchDisc: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed, { minibatch: true }), variant: vanillaGan(), optimizers: vanillaOptimizers() }),

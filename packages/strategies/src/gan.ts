@@ -21,7 +21,7 @@ import { functionalMlp, type FunctionalMlp } from './functional-mlp';
 import { resolveGanVariant, type GanVariant, type ResolvedGanVariant } from './gan-variant';
 import { createOptimizer, optimizerSpecToJson, type OptimizerSpec } from './optimizers';
 import { pack } from './packing';
-import { setLearningRate, type LearningRateSchedule } from './schedules';
+import { getLearningRate, setLearningRate, type LearningRateSchedule } from './schedules';
 import { addInstanceNoise, clipWeights, instanceNoiseStd, smoothedDiscriminatorLoss } from './stabilizers';
 import { stopGradient } from './stop-gradient';
 import { unrollDiscriminator } from './unrolled';
@@ -44,7 +44,11 @@ export interface CreateGanOptions {
   learningRateSchedules?: { generator?: LearningRateSchedule; discriminator?: LearningRateSchedule };
   /** Override the variant's discriminator steps per generator step. */
   discriminatorSteps?: number;
-  /** Unrolled GAN (Metz et al. 2016). MLP discriminators only (see {@link functionalMlp}). */
+  /**
+   * Unrolled GAN (Metz et al. 2016). MLP discriminators only (see {@link functionalMlp}). Without
+   * `learningRate` the unrolled steps use the discriminator optimizer's learning rate of the current
+   * step (so they follow `learningRateSchedules.discriminator`).
+   */
   unrolled?: { steps: number; learningRate?: number; optimizer?: 'sgd' | 'adam'; secondOrder?: boolean };
   /** PacGAN: the discriminator sees `packing` samples at once (build it for the packed shape). */
   packing?: number;
@@ -151,16 +155,15 @@ export function createGan(options: CreateGanOptions): Gan {
   // AC-GAN discriminators may take only x; then labels are not fed to D.
   const discriminatorLabels =
     options.conditional && !(auxiliary && D.inputs.length === 1) ? labelFormat(D, 'discriminator', numClasses) : null;
-  let unroll: { mlp: FunctionalMlp; steps: number; learningRate: number; optimizer: 'sgd' | 'adam'; secondOrder: boolean } | null = null;
+  // learningRate null: the discriminator optimizer's rate at each step (a schedule moves it).
+  let unroll: { mlp: FunctionalMlp; steps: number; learningRate: number | null; optimizer: 'sgd' | 'adam'; secondOrder: boolean } | null = null;
   if (options.unrolled) {
     if (options.conditional) throw new ArgumentError('unrolled', 'an unconditional GAN (the functional forward covers single-input MLPs)', options.unrolled);
     const mlp = functionalMlp(D);
-    const dSpec = options.optimizers?.discriminator ?? variant.optimizers.discriminator;
-    const defaultRate = dSpec instanceof tf.Optimizer ? (dSpec as unknown as { learningRate: number }).learningRate : dSpec.learningRate;
     unroll = {
       mlp,
       steps: expectInteger(options.unrolled.steps, 'unrolled.steps', 1),
-      learningRate: expectNumber(options.unrolled.learningRate ?? defaultRate, 'unrolled.learningRate', 0, Infinity, true),
+      learningRate: options.unrolled.learningRate == null ? null : expectNumber(options.unrolled.learningRate, 'unrolled.learningRate', 0, Infinity, true),
       optimizer: options.unrolled.optimizer ?? 'sgd',
       secondOrder: options.unrolled.secondOrder ?? true,
     };
@@ -255,8 +258,9 @@ export function createGan(options: CreateGanOptions): Gan {
       return packing > 1 ? pack(noisy, packing) : noisy;
     };
     let constantWeights: tf.Tensor[] | null = null;
+    const unrollRate = unroll ? (unroll.learningRate ?? getLearningRate(discriminatorOptimizer)) : 0;
     if (unroll && !unroll.secondOrder) {
-      const u = unroll;
+      const u = { ...unroll, learningRate: unrollRate };
       // First-order surrogate: unroll D on detached fakes, outside the generator's tape.
       constantWeights = tf.tidy(() => {
         const fakeIn = noisyFake(generate(z, null, true));
@@ -267,7 +271,7 @@ export function createGan(options: CreateGanOptions): Gan {
       const fakeIn = noisyFake(generate(z, fakeIds, true));
       let loss: tf.Scalar;
       if (unroll) {
-        const u = unroll;
+        const u = { ...unroll, learningRate: unrollRate };
         const weights =
           constantWeights ??
           unrollDiscriminator(u.mlp.variables, (ws) => discriminatorLossOf(u.mlp.forward(ws, realIn!), u.mlp.forward(ws, fakeIn)), u);

@@ -128,4 +128,35 @@ describe('unrolled generator gradient', () => {
       expect(gan.config().unrolled).toMatchObject({ steps: 3, secondOrder });
     }
   });
+
+  it("without unrolled.learningRate, the unrolled steps use D's scheduled learning rate of the step", () => {
+    // One step of each GAN from the same weights and rng; returns G's kernel afterwards.
+    const generatorAfterStep = (unrolled: { learningRate?: number } | null, scheduledRate: number) => {
+      const { G, D } = build();
+      const gan = createGan({
+        generator: G,
+        discriminator: D,
+        latentDim: 2,
+        variant: vanillaGan(),
+        ...(unrolled ? { unrolled: { steps: 3, optimizer: 'sgd' as const, ...unrolled } } : {}),
+        // SGD for G so its step shows the gradient (Adam's first step is lr * sign(g)). D's spec
+        // rate (1) is never used: the schedule sets the rate before each step.
+        optimizers: { generator: { kind: 'sgd', learningRate: 1 }, discriminator: { kind: 'sgd', learningRate: 1 } },
+        learningRateSchedules: { discriminator: () => scheduledRate },
+      });
+      gan.trainStep({ x: real }, { step: 0, rng: new Rng(7) });
+      const kernel = Array.from(G.weights[0].read().dataSync());
+      gan.dispose();
+      return kernel;
+    };
+    const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
+    // Scheduled rate 0: unrolling moves nothing, so G's step is the plain (not unrolled) one.
+    close(generatorAfterStep({}, 0), generatorAfterStep(null, 0));
+    // Scheduled rate 0.3: the same as unrolling with an explicit 0.3, not with the spec's 1.
+    const followed = generatorAfterStep({}, 0.3);
+    close(followed, generatorAfterStep({ learningRate: 0.3 }, 0.3));
+    const specRate = generatorAfterStep({ learningRate: 1 }, 0.3);
+    const gap = Math.max(...followed.map((v, i) => Math.abs(v - specRate[i])));
+    expect(gap).toBeGreaterThan(1e-4);
+  });
 });

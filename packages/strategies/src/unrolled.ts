@@ -5,7 +5,7 @@ import { expectInteger, expectNumber, expectOneOf } from '@tfgen/core';
 export interface UnrollOptions {
   /** Number of unrolled discriminator updates k (Metz et al. used 5-10 on the 2D mixtures). */
   steps: number;
-  /** Step size of the unrolled updates. */
+  /** Step size of the unrolled updates (>= 0). */
   learningRate: number;
   /** Update rule of the unrolled steps: plain SGD, or Adam started from zero moments (default `sgd`). */
   optimizer?: 'sgd' | 'adam';
@@ -27,7 +27,8 @@ export function unrollDiscriminator(
   options: UnrollOptions,
 ): tf.Tensor[] {
   const steps = expectInteger(options?.steps, 'unrolled.steps', 1);
-  const lr = expectNumber(options.learningRate, 'unrolled.learningRate', 0, Infinity, true);
+  // 0 is allowed (the weights come back unchanged): a scheduled discriminator rate can decay to 0.
+  const lr = expectNumber(options.learningRate, 'unrolled.learningRate', 0);
   const rule = expectOneOf(options.optimizer ?? 'sgd', 'unrolled.optimizer', ['sgd', 'adam'] as const);
   const beta1 = expectNumber(options.beta1 ?? 0.5, 'unrolled.beta1', 0, 1);
   const beta2 = expectNumber(options.beta2 ?? 0.999, 'unrolled.beta2', 0, 1);
