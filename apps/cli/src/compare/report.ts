@@ -1,6 +1,7 @@
 import type { MixtureRow } from './study-2d';
 import type { MnistRow } from './study-mnist';
 import type { ComparePreset } from './presets';
+import { checkClaims } from './claims';
 
 const fmt = (value: number | null | undefined, digits = 3): string =>
   value === null || value === undefined ? 'n/a' : Number.isFinite(value) ? value.toFixed(digits) : String(value);
@@ -33,6 +34,16 @@ export function renderReport(input: ReportInput): string {
   lines.push('**likelihood** = held-out NLL (n/a for GANs: they define no density, by design); **stability** = std of the main loss over the second half of training');
   lines.push('and whether training diverged (non-finite loss); **speed** = samples/s when sampling (one pass for a GAN or VAE, one pass per pixel for PixelCNN).');
   lines.push('');
+  if (input.mixtureRows.length + input.mnistRows.length > 0) {
+    lines.push("## The seed's claims against this run");
+    lines.push('');
+    lines.push('Each verdict is computed from the rows below (fixed claims, measured numbers); read it with the preset\'s training budget in mind.');
+    lines.push('');
+    lines.push('| claim | measured in this run | verdict |');
+    lines.push('| --- | --- | --- |');
+    for (const check of checkClaims(input.mixtureRows, input.mnistRows)) lines.push(`| ${check.claim} | ${check.measured} | ${check.verdict} |`);
+    lines.push('');
+  }
   const datasets = [...new Set(input.mixtureRows.map((r) => r.dataset))];
   for (const dataset of datasets) {
     const rows = input.mixtureRows.filter((r) => r.dataset === dataset);
@@ -41,11 +52,11 @@ export function renderReport(input: ReportInput): string {
     lines.push('');
     lines.push(`${first.steps} training steps per model, ${first.sampleCount} samples scored (PacGAN Table 1 used 2,500). High quality = within 3 std of the nearest mode. Reference NLL of the true mixture on the same held-out points: ${fmt(input.referenceNll[dataset])} nats/point.`);
     lines.push('');
-    lines.push('| model | family | modes | high quality % | reverse KL | precision | recall | NLL (nats/pt) | loss std (late) | diverged | samples/s | train s |');
-    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push('| model | family | modes | high quality % | reverse KL | precision | recall | NLL (nats/pt) | loss std (late) | diverged | samples/s | train s | train CPU s |');
+    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) {
       lines.push(
-        `| ${r.model} | ${r.family} | ${r.modesCovered}/${r.modeCount} | ${fmt(r.highQualityPercent, 1)} | ${fmt(r.reverseKl)} | ${fmt(r.precision)} | ${fmt(r.recall)} | ${r.nllNats === null ? 'n/a' : fmt(r.nllNats)} | ${fmt(r.lossStd)} | ${r.diverged ? 'yes' : 'no'} | ${fmt(r.samplesPerSecond, 0)} | ${fmt(r.trainSeconds, 1)} |`,
+        `| ${r.model} | ${r.family} | ${r.modesCovered}/${r.modeCount} | ${fmt(r.highQualityPercent, 1)} | ${fmt(r.reverseKl)} | ${fmt(r.precision)} | ${fmt(r.recall)} | ${r.nllNats === null ? 'n/a' : fmt(r.nllNats)} | ${fmt(r.lossStd)} | ${r.diverged ? 'yes' : 'no'} | ${fmt(r.samplesPerSecond, 0)} | ${fmt(r.trainSeconds, 1)} | ${fmt(r.trainCpuSeconds, 1)} |`,
       );
     }
     lines.push('');
@@ -73,12 +84,12 @@ export function renderReport(input: ReportInput): string {
         'VAE samples are Bernoulli draws from the decoder means; likelihoods are in nats per image on statically binarized test images.',
     );
     lines.push('');
-    lines.push('| model | family | samples | FCD | KID | precision | recall | score | digits | class KL | NLL (nats) | bits/dim | loss std (late) | diverged | samples/s | train s |');
-    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push('| model | family | samples | FCD | KID | precision | recall | score | digits | class KL | NLL (nats) | bits/dim | loss std (late) | diverged | samples/s | train s | train CPU s |');
+    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of input.mnistRows) {
       const nll = r.nllNats === null ? 'n/a' : `${fmt(r.nllNats, 2)} ± ${fmt(r.nllStandardError, 2)} (${r.nllKind}, ${r.nllCount} images)`;
       lines.push(
-        `| ${r.model} | ${r.family} | ${r.sampleCount} | ${fmt(r.fcd, 2)} | ${fmt(r.kid, 2)} ± ${fmt(r.kidStd, 2)} | ${fmt(r.precision)} | ${fmt(r.recall)} | ${fmt(r.classifierScore, 2)} | ${r.digitsCovered}/10 | ${fmt(r.digitKl)} | ${nll} | ${r.bitsPerDim === null ? 'n/a' : fmt(r.bitsPerDim, 4)} | ${fmt(r.lossStd)} | ${r.diverged ? 'yes' : 'no'} | ${fmt(r.samplesPerSecond, 1)} | ${fmt(r.trainSeconds, 1)} |`,
+        `| ${r.model} | ${r.family} | ${r.sampleCount} | ${fmt(r.fcd, 2)} | ${fmt(r.kid, 2)} ± ${fmt(r.kidStd, 2)} | ${fmt(r.precision)} | ${fmt(r.recall)} | ${fmt(r.classifierScore, 2)} | ${r.digitsCovered}/10 | ${fmt(r.digitKl)} | ${nll} | ${r.bitsPerDim === null ? 'n/a' : fmt(r.bitsPerDim, 4)} | ${fmt(r.lossStd)} | ${r.diverged ? 'yes' : 'no'} | ${fmt(r.samplesPerSecond, 1)} | ${fmt(r.trainSeconds, 1)} | ${fmt(r.trainCpuSeconds, 1)} |`,
       );
     }
     lines.push('');

@@ -10,6 +10,8 @@ export interface TrainingTrace {
   readonly divergedAtStep: number | null;
   readonly steps: number;
   readonly seconds: number;
+  /** Process CPU seconds spent training (user + system): steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function train(contender: Contender, nextBatch: (rng: Rng) => tf.Te
   const losses: Record<string, number[]> = {};
   for (const key of contender.lossKeys) losses[key] = [];
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let divergedAtStep: number | null = null;
   for (let step = 0; step < steps; step++) {
     const x = nextBatch(dataRng);
@@ -51,7 +54,14 @@ export async function train(contender: Contender, nextBatch: (rng: Rng) => tf.Te
     divergedAtStep,
     steps: losses[contender.lossKeys[0]].length,
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: cpuSince(cpuStarted),
   };
+}
+
+/** Process CPU seconds (user + system) since `start` (a `process.cpuUsage()` reading). */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** Lets timers and signals run between synchronous chunks of work. */

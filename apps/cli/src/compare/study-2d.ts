@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { GAN_RECIPES, ganContender, vae2dContender, type Contender } from './contenders';
 import { lossCurves, scatterOverModes } from './plots';
 import type { ComparePreset } from './presets';
+import { openRowCache, settingsFingerprint } from './row-cache';
 import { lateLossStd, timedSample, train, yieldToEventLoop } from './stats';
 
 /** One contender's numbers on one 2D mixture. */
@@ -28,6 +29,8 @@ export interface MixtureRow {
   readonly diverged: boolean;
   readonly samplesPerSecond: number;
   readonly trainSeconds: number;
+  /** Process CPU seconds of training (the machine may have been shared: wall time alone misleads). */
+  readonly trainCpuSeconds: number;
   readonly steps: number;
   readonly sampleCount: number;
   readonly scatterFile: string;
@@ -65,6 +68,9 @@ export async function runMixtureStudy(
   const mixtures = [ringOfGaussians(), gridOfGaussians()].filter((m) => !options.mixtures || options.mixtures.includes(m.name));
   const rows: MixtureRow[] = [];
   const referenceNll: Record<string, number> = {};
+  // Finished models are stored as they finish, so a killed run resumes from them.
+  const cache = openRowCache(outDir);
+  const settings = settingsFingerprint({ sizes: preset.mixture, seed });
   for (const mixture of mixtures) {
     const evalRng = new Rng(seed).fork(`eval/${mixture.name}`);
     const realPoints = mixture.sample(preset.mixture.evalSamples, evalRng);
@@ -78,7 +84,16 @@ export async function runMixtureStudy(
       ),
       () => vae2dContender(seed, { nllSamples: preset.mixture.nllImportanceSamples }),
     ];
-    for (const make of contenders) {
+    const names = [...preset.mixture.gans, 'vae'];
+    for (const [index, make] of contenders.entries()) {
+      const key = `mixture/${mixture.name}/${names[index]}/${settings}`;
+      const cached = cache.get<MixtureRow>(key, (row) => [row.scatterFile, row.lossFile]);
+      if (cached) {
+        rows.push(cached);
+        options.onRow?.(rows, referenceNll);
+        log(`[${mixture.name}] ${cached.model}: finished in an earlier run (${cached.trainCpuSeconds.toFixed(0)} CPU s), reused`);
+        continue;
+      }
       const contender = make();
       try {
         log(`[${mixture.name}] training ${contender.name} for ${preset.mixture.steps} steps`);
@@ -124,16 +139,18 @@ export async function runMixtureStudy(
           diverged: trace.diverged || !finite,
           samplesPerSecond: perSecond,
           trainSeconds: trace.seconds,
+          trainCpuSeconds: trace.cpuSeconds,
           steps: trace.steps,
           sampleCount: coverage.sampleCount,
           scatterFile,
           lossFile,
         };
         rows.push(row);
+        cache.put(key, row);
         options.onRow?.(rows, referenceNll);
         log(
           `[${mixture.name}] ${contender.name}: ${row.modesCovered}/${row.modeCount} modes, ${row.highQualityPercent.toFixed(1)}% HQ, ` +
-            `precision ${row.precision.toFixed(3)}, recall ${row.recall.toFixed(3)}, ${trace.seconds.toFixed(1)} s`,
+            `precision ${row.precision.toFixed(3)}, recall ${row.recall.toFixed(3)}, ${trace.seconds.toFixed(1)} s (${trace.cpuSeconds.toFixed(1)} CPU s)`,
         );
       } finally {
         contender.dispose();

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { ganContender, pixelCnnContender, vaeMnistContender, type Contender } from './contenders';
 import { lossCurves } from './plots';
 import type { ComparePreset } from './presets';
+import { openRowCache, settingsFingerprint } from './row-cache';
 import { lateLossStd, timedSample, train, yieldToEventLoop } from './stats';
 
 /** One contender's numbers on binarized MNIST. */
@@ -41,6 +42,8 @@ export interface MnistRow {
   readonly diverged: boolean;
   readonly samplesPerSecond: number;
   readonly trainSeconds: number;
+  /** Process CPU seconds of training (the machine may have been shared: wall time alone misleads). */
+  readonly trainCpuSeconds: number;
   readonly steps: number;
   /** Generated samples the sample metrics used (vs `realCount` test images). */
   readonly sampleCount: number;
@@ -94,6 +97,10 @@ export async function runMnistStudy(
   const realFeatures = classifier.features(realImages);
   const rows: MnistRow[] = [];
   const skipped: string[] = [];
+  // Finished models are stored as they finish, so a killed run resumes from them; a retrained
+  // classifier (another accuracy) changes every score, so it is part of the key.
+  const cache = openRowCache(outDir);
+  const settings = settingsFingerprint({ sizes: p, unrollSteps: preset.mixture.unrollSteps, seed, classifier: classifier.testAccuracy });
   const makers: Array<() => Contender | null> = [
     ...p.gans.map((recipe) => () =>
       ganContender(recipe, { dataDim: 784, latentDim: 64, generatorUnits: [256, 512], discriminatorUnits: [512, 256], outputActivation: 'tanh', imageShape: [28, 28, 1] }, seed, { unrollSteps: preset.mixture.unrollSteps }),
@@ -101,8 +108,17 @@ export async function runMnistStudy(
     ...(p.vae ? [() => vaeMnistContender(seed, { nllSamples: p.nllImportanceSamples })] : []),
     ...(p.pixelCnn ? [() => pixelCnnContender(seed, { layers: p.pixelCnnLayers, filters: p.pixelCnnFilters })] : []),
   ];
+  const names = [...p.gans, ...(p.vae ? ['vae'] : []), ...(p.pixelCnn ? ['pixelcnn'] : [])];
   try {
-    for (const make of makers) {
+    for (const [index, make] of makers.entries()) {
+      const key = `mnist/${names[index]}/${settings}`;
+      const cached = cache.get<MnistRow>(key, (row) => [row.gridFile, row.lossFile]);
+      if (cached) {
+        rows.push(cached);
+        onRow?.(rows, classifier.testAccuracy);
+        log(`[mnist] ${cached.model}: finished in an earlier run (${cached.trainCpuSeconds.toFixed(0)} CPU s), reused`);
+        continue;
+      }
       const contender = make();
       if (!contender) {
         skipped.push('pixelcnn (this build of @tfgen/explicit has no createPixelCnn)');
@@ -110,7 +126,7 @@ export async function runMnistStudy(
       }
       try {
         const isPixelCnn = contender.name === 'pixelcnn';
-        const steps = isPixelCnn ? p.pixelCnnSteps : p.steps;
+        const steps = isPixelCnn ? p.pixelCnnSteps : contender.name === 'vae' ? p.vaeSteps : p.steps;
         log(`[mnist] training ${contender.name} for ${steps} steps`);
         const signed = contender.family === 'GAN';
         const trace = await train(
@@ -171,6 +187,7 @@ export async function runMnistStudy(
           diverged: trace.diverged || !finite,
           samplesPerSecond: timed.perSecond,
           trainSeconds: trace.seconds,
+          trainCpuSeconds: trace.cpuSeconds,
           steps: trace.steps,
           sampleCount: count,
           realCount: p.evalSamples,
@@ -178,8 +195,9 @@ export async function runMnistStudy(
           lossFile,
         };
         rows.push(row);
+        cache.put(key, row);
         onRow?.(rows, classifier.testAccuracy);
-        log(`[mnist] ${contender.name}: FCD ${fcd.toFixed(2)}, precision ${pr.precision.toFixed(3)}, recall ${pr.recall.toFixed(3)}, ${row.samplesPerSecond.toFixed(1)} samples/s, ${trace.seconds.toFixed(1)} s`);
+        log(`[mnist] ${contender.name}: FCD ${fcd.toFixed(2)}, precision ${pr.precision.toFixed(3)}, recall ${pr.recall.toFixed(3)}, ${row.samplesPerSecond.toFixed(1)} samples/s, ${trace.seconds.toFixed(1)} s (${trace.cpuSeconds.toFixed(1)} CPU s)`);
       } finally {
         contender.dispose();
       }
