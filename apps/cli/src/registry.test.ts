@@ -24,18 +24,24 @@ describe('registry data', () => {
     expect(mixtureFor('mnist')).toBeUndefined();
   });
 
-  it('the sine dataset holds exactly its three tones (equal amplitudes 0.9 / 3), and a new seed changes only the phases', () => {
+  it('the sine dataset holds exactly its three tones (amplitude 0.9 / 3 each) in segments with new phases; a new seed gives new phases', () => {
     const sampleRate = 8000;
-    const signal = audioSignal('sine', sampleRate, 0, 1);
-    expect(signal.length).toBe(8000);
-    for (const f of [220, 330, 440]) expect(amplitudeAt(signal, f, sampleRate)).toBeCloseTo(0.9 / 3 / 2, 3);
-    for (const f of [100, 275, 1000]) expect(amplitudeAt(signal, f, sampleRate)).toBeLessThan(1e-3);
-    const other = audioSignal('sine', sampleRate, 1, 1);
-    expect(amplitudeAt(other, 330, sampleRate)).toBeCloseTo(0.15, 3);
+    const signal = audioSignal('sine', sampleRate, 0, 8); // 8 segments of 1 s: whole periods of every tone
+    expect(signal.length).toBe(64000);
+    const segment = (s: Float32Array, i: number) => s.subarray(i * 8000, (i + 1) * 8000);
+    for (let i = 0; i < 8; i++) {
+      for (const f of [220, 330, 440]) expect(amplitudeAt(segment(signal, i), f, sampleRate)).toBeCloseTo(0.9 / 3 / 2, 3);
+      for (const f of [100, 275, 1000]) expect(amplitudeAt(segment(signal, i), f, sampleRate)).toBeLessThan(1e-3);
+    }
+    // Each segment starts at its own phase: sin at t = 0 is the sum of the tones' sines of their phases.
+    const starts = Array.from({ length: 8 }, (_, i) => segment(signal, i)[0]);
+    expect(new Set(starts.map((v) => v.toFixed(4))).size).toBe(8);
+    const other = audioSignal('sine', sampleRate, 1, 8);
+    expect(amplitudeAt(segment(other, 3), 330, sampleRate)).toBeCloseTo(0.15, 3);
     expect(Array.from(other.subarray(0, 10))).not.toEqual(Array.from(signal.subarray(0, 10)));
     // Tones at or above Nyquist are left out rather than aliased (a single 220 Hz tone of amplitude 0.9 at 600 Hz).
-    const low = audioSignal('sine', 600, 0, 1);
-    expect(amplitudeAt(low, 220, 600)).toBeCloseTo(0.9 / 2, 3);
+    const low = audioSignal('sine', 600, 0, 8);
+    expect(amplitudeAt(low.subarray(0, 600), 220, 600)).toBeCloseTo(0.9 / 2, 3);
   });
 
   it('audio batches are windows of the signal with their mu-law codes; WaveNet dilations double', () => {

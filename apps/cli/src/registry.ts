@@ -86,12 +86,29 @@ export function mixtureFor(name: DatasetName): Mixture2D | undefined {
   return undefined;
 }
 
+/** Segments of the sine dataset, each with its own random phases. */
+export const SINE_SEGMENTS = 8;
+
 /**
- * The audio signal of an audio dataset: `sine` (220 Hz + 330 Hz + 440 Hz, random phases from `seed`)
- * or `chirp` (8 linear sweeps 100 Hz -> 0.4 x sample rate). A different seed gives held-out sines.
+ * The audio signal of an audio dataset: `sine` (220 Hz + 330 Hz + 440 Hz in {@link SINE_SEGMENTS}
+ * back-to-back segments, each with new random phases from `seed`, so a model learns the tones rather
+ * than one waveform) or `chirp` (8 linear sweeps 100 Hz -> 0.4 x sample rate). A different seed
+ * gives held-out sines.
  */
 export function audioSignal(name: DatasetName, sampleRate: number, seed: number, seconds = AUDIO_SECONDS): Float32Array {
-  if (name === 'sine') return sineMixture({ sampleRate, seconds, frequencies: [220, 330, 440].filter((f) => f < sampleRate / 2), seed });
+  if (name === 'sine') {
+    const frequencies = [220, 330, 440].filter((f) => f < sampleRate / 2);
+    const total = Math.round(sampleRate * seconds);
+    const out = new Float32Array(total);
+    const rng = new Rng(seed).fork('sine-phases');
+    for (let segment = 0, start = 0; segment < SINE_SEGMENTS && start < total; segment++) {
+      const end = Math.round((total * (segment + 1)) / SINE_SEGMENTS);
+      if (end === start) continue;
+      out.set(sineMixture({ sampleRate, seconds: (end - start) / sampleRate, frequencies, seed: rng.nextUint32() }), start);
+      start = end;
+    }
+    return out;
+  }
   if (name === 'chirp') return chirps({ sampleRate, seconds, startFrequency: 100, endFrequency: 0.4 * sampleRate, count: 8 });
   throw new ArgumentError('dataset', 'an audio dataset ("sine", "chirp")', name);
 }
