@@ -304,7 +304,7 @@ async function benchRow(name: string, model: BenchModel, plan: BackendPlan, thre
 }
 
 /** Runs `steps` calls of a workload, recording memory after step 100 (or the end), every tenth, and the end. */
-async function longRun(name: string, plan: BackendPlan, steps: number): Promise<BenchLongRun> {
+async function longRun(name: string, plan: BackendPlan, steps: number, log: (line: string) => void): Promise<BenchLongRun> {
   const workload = benchModel(name).build();
   const rng = new Rng(11);
   const tenths = new Set(Array.from({ length: 10 }, (_, i) => Math.max(1, Math.round(((i + 1) * steps) / 10))));
@@ -321,7 +321,11 @@ async function longRun(name: string, plan: BackendPlan, steps: number): Promise<
       }
       const now = () => ({ step, tensors: tf.memory().numTensors, tensorMb: mb(tf.memory().numBytes), rssMb: rssMb() });
       if (step === Math.min(100, steps)) at100 = now();
-      if (tenths.has(step)) points.push(now());
+      if (tenths.has(step)) {
+        const point = now();
+        points.push(point);
+        log(`bench: ${name} step ${step}/${steps}: ${point.tensors} tensors, ${point.tensorMb.toFixed(2)} tensor MB, RSS ${point.rssMb.toFixed(0)} MB, ${((performance.now() - start) / 1000).toFixed(0)} s`);
+      }
     }
   } finally {
     workload.dispose();
@@ -460,7 +464,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       }
       if (!plan) break;
       log(`bench: long run, ${name} on ${plan.label}, ${steps} steps...`);
-      const run = await longRun(name, plan, steps);
+      const run = await longRun(name, plan, steps, log);
       longRuns.push(run);
       const { at100, end } = run;
       log(`bench: ${name}: live tensors ${at100.tensors} at step ${at100.step} -> ${end.tensors} at step ${end.step}; RSS ${at100.rssMb.toFixed(0)} -> ${end.rssMb.toFixed(0)} MB (${run.seconds.toFixed(0)} s)`);

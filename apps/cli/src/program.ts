@@ -214,7 +214,7 @@ function benchCommand(program: Command): void {
     .option('--long-steps <n>', 'steps of the long mlp-gan run that checks tensor count and RSS stay flat from step 100 on (default 2000; 0 skips)')
     .option('--long-dcgan-steps <n>', 'steps of a long DCGAN run (default 0: skipped)')
     .option('--backends <list>', 'comma-separated: wasm (both kernel variants), wasm-fast, wasm-lowered, cpu, webgpu, tensorflow (default wasm,cpu)')
-    .option('--models <list>', 'comma-separated models (default: all)')
+    .option('--models <list>', 'comma-separated models (default: all; "none" to run only the long runs)')
     .option('--cpu-models <list>', 'models also timed on the cpu backend (default: those that take seconds, not minutes, there; "none" for none)')
     .option('--out <folder>', 'folder for bench.md and bench.json (default docs/results/bench under the current folder)')
     .option('--no-pytorch', 'skip the PyTorch DCGAN reference')
@@ -233,7 +233,7 @@ function benchCommand(program: Command): void {
         longSteps: integer('longSteps', '--long-steps', 0),
         longDcganSteps: integer('longDcganSteps', '--long-dcgan-steps', 0),
         backends: list('backends'),
-        models: list('models'),
+        models: options.models === 'none' ? [] : list('models'),
         cpuModels: options.cpuModels === 'none' ? [] : list('cpuModels'),
         out: options.out as string | undefined,
         pytorch: options.pytorch !== false,
@@ -249,7 +249,7 @@ function demoCommand(program: Command): void {
     .option('--steps <n>', 'steps per 2D run (default 3000)')
     .option('--seed <n>', 'seed (default 0)', '0')
     .option('--no-mnist', 'skip the MNIST part')
-    .option('--mnist-steps <n>', 'steps of the MNIST VAE (default 400)')
+    .option('--mnist-steps <n>', 'steps of the MNIST VAE (default 2500)')
     .addHelpText('after', '\nExamples:\n  $ tfgen demo\n  $ tfgen demo --steps 6000 --out runs/demo-long')
     .action(async (options: { out: string; steps?: string; seed: string; mnist: boolean; mnistSteps?: string }) => {
       const { runDemo } = await import('./demo');
