@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FINISHED_ROWS_FILE, openRowCache, settingsFingerprint } from './row-cache';
+import { FINISHED_ROWS_FILE, openRowCache, settingsFingerprint, valuesFingerprint } from './row-cache';
 
 describe('row cache', () => {
   it('returns rows written by an earlier run, skips torn lines and rows whose figures are gone', () => {
@@ -32,5 +32,16 @@ describe('row cache', () => {
     expect(settingsFingerprint({ steps: 300, batch: 64 })).toBe(settingsFingerprint({ steps: 300, batch: 64 }));
     expect(settingsFingerprint({ steps: 300, batch: 64 })).not.toBe(settingsFingerprint({ steps: 301, batch: 64 }));
     expect(settingsFingerprint('')).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  it('fingerprints numbers by their exact bits (a one-ulp change in one weight changes the key)', () => {
+    const weights = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i));
+    const nudged = weights.slice();
+    nudged[517] = new Float32Array([nudged[517] * (1 + 2 ** -23)])[0];
+    expect(nudged[517]).not.toBe(weights[517]);
+    expect(valuesFingerprint(weights)).toBe(valuesFingerprint(weights.slice()));
+    expect(valuesFingerprint(nudged)).not.toBe(valuesFingerprint(weights));
+    expect(valuesFingerprint(weights.subarray(1))).not.toBe(valuesFingerprint(weights));
+    expect(valuesFingerprint(new Float32Array(0))).toBe('811c9dc5'); // FNV-1a offset basis: nothing hashed
   });
 });

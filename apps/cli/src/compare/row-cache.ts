@@ -60,3 +60,17 @@ export function settingsFingerprint(settings: unknown): string {
   }
   return hash.toString(16).padStart(8, '0');
 }
+
+/**
+ * A short fingerprint of numbers (FNV-1a over their float32 bytes), e.g. a classifier's weights:
+ * retrained weights change every score computed with them, so they belong in a cache key.
+ */
+export function valuesFingerprint(values: Float32Array): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    hash ^= bytes[i];
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}

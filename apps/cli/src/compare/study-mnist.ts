@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ganContender, pixelCnnContender, vaeMnistContender, type Contender } from './contenders';
 import { lossCurves } from './plots';
 import type { ComparePreset } from './presets';
-import { openRowCache, settingsFingerprint } from './row-cache';
+import { openRowCache, settingsFingerprint, valuesFingerprint } from './row-cache';
 import { lateLossStd, timedSample, train, yieldToEventLoop } from './stats';
 
 /** One contender's numbers on binarized MNIST. */
@@ -98,9 +98,10 @@ export async function runMnistStudy(
   const rows: MnistRow[] = [];
   const skipped: string[] = [];
   // Finished models are stored as they finish, so a killed run resumes from them; a retrained
-  // classifier (another accuracy) changes every score, so it is part of the key.
+  // classifier changes every score, so its weights (not just its accuracy) are part of the key.
   const cache = openRowCache(outDir);
-  const settings = settingsFingerprint({ sizes: p, unrollSteps: preset.mixture.unrollSteps, seed, classifier: classifier.testAccuracy });
+  const classifierWeights = classifier.model.getWeights().map((w) => valuesFingerprint(w.dataSync() as Float32Array)).join('');
+  const settings = settingsFingerprint({ sizes: p, unrollSteps: preset.mixture.unrollSteps, seed, classifier: classifierWeights });
   const makers: Array<() => Contender | null> = [
     ...p.gans.map((recipe) => () =>
       ganContender(recipe, { dataDim: 784, latentDim: 64, generatorUnits: [256, 512], discriminatorUnits: [512, 256], outputActivation: 'tanh', imageShape: [28, 28, 1] }, seed, { unrollSteps: preset.mixture.unrollSteps }),
