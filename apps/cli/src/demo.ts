@@ -65,7 +65,7 @@ export interface DemoOptions {
   readonly snapshots?: number;
   /** Train a small VAE on MNIST for a sample grid (default true). */
   readonly mnist?: boolean;
-  /** MNIST VAE steps (default 400). */
+  /** MNIST VAE steps (default 2500: about 30 s, enough for digit-like samples). */
   readonly mnistSteps?: number;
   /** Runs to do (default {@link DEMO_RUNS}). */
   readonly runs?: readonly DemoRun[];
@@ -274,7 +274,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const verdict = rows.map(demoVerdict);
 
   let mnistGrid: string | null = null;
-  const mnistSteps = expectInteger(options.mnistSteps ?? 400, 'mnistSteps', 1);
+  const mnistSteps = expectInteger(options.mnistSteps ?? 2500, 'mnistSteps', 1);
   if (options.mnist ?? true) {
     const runDir = path.join(outDir, 'mnist-vae');
     log(`tfgen demo: a VAE on MNIST, ${mnistSteps} steps`);
