@@ -9,6 +9,8 @@ export default mergeConfig(
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 240_000,
       hookTimeout: 240_000,
+      // One file at a time: two Chromiums training at once would starve each other on a small machine.
+      fileParallelism: false,
     },
   }),
 );

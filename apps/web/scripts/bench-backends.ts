@@ -1,5 +1,5 @@
-// Measures the 2D lab's training speed per tfjs backend in Debian Chromium and writes
-// docs/results/web-2d-lab.md. Run: cd apps/web && npx tsx scripts/bench-backends.ts [seconds]
+// Measures training speed per tfjs backend in Debian Chromium: the 2D lab (docs/results/web-2d-lab.md)
+// and the DCGAN of the GAN tab (docs/results/web-dcgan.md). Run: cd apps/web && npx tsx scripts/bench-backends.ts [seconds]
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ await buildApp();
 const loadBefore = loadavg()[0];
 const server = await serveDist();
 const rows: string[] = [];
+const ganRows: string[] = [];
 for (const { backend, flags } of cases) {
   const browser = await launchChromium(flags);
   try {
@@ -32,6 +33,7 @@ for (const { backend, flags } of cases) {
     const error = (await page.textContent('#error'))?.trim();
     if (!ready || !chosen || (backend !== 'auto' && chosen !== backend)) {
       rows.push(`| ${backend} | ${flags.join(' ') || '-'} | unavailable | - | - | ${(error || errors.join('; ') || 'no backend report').slice(0, 160)} |`);
+      ganRows.push(`| ${backend} | ${flags.join(' ') || '-'} | unavailable | - | - | - | see the 2D lab table |`);
       console.log(backend, 'unavailable', error);
       continue;
     }
@@ -51,8 +53,31 @@ for (const { backend, flags } of cases) {
     samples.sort((a, b) => a - b);
     const median = samples[Math.floor(samples.length / 2)];
     const modes = await page.textContent('#a-modes');
-    rows.push(`| ${backend} | ${flags.join(' ') || '-'} | ${chosen} | ${wall.toFixed(1)} | ${median.toFixed(1)} | steps ${s0}->${s1}, coverage ${modes} |`);
-    console.log(backend, chosen, wall.toFixed(1), median.toFixed(1));
+    const probes = (await page.textContent('#backend-probes'))?.trim() || '';
+    rows.push(`| ${backend} | ${flags.join(' ') || '-'} | ${chosen} | ${wall.toFixed(1)} | ${median.toFixed(1)} | steps ${s0}->${s1}, coverage ${modes}${probes ? `; ${probes}` : ''} |`);
+    console.log(backend, chosen, wall.toFixed(1), median.toFixed(1), probes);
+    await page.click('#play'); // pause the lab: the GAN tab gets the CPU alone
+
+    // DCGAN (GAN tab defaults: Fashion-MNIST, width 16, batch 32) in its own worker on the same backend.
+    await page.click('#tab-gan');
+    await page.waitForFunction(() => (window as unknown as { tfgenGan: { view: unknown } }).tfgenGan.view !== null, null, { timeout: 120_000 });
+    const ganBackend = await page.evaluate(() => (window as unknown as { tfgenGan: { backend: { report: { name: string } } } }).tfgenGan.backend.report.name);
+    const ganStep = async () => Number(await page.textContent('#gan-step-count'));
+    await page.click('#gan-play');
+    await page.waitForTimeout(5000); // warm-up
+    const g0 = await ganStep();
+    const gt0 = Date.now();
+    const ganSamples: number[] = [];
+    while (Date.now() - gt0 < seconds * 1000) {
+      await page.waitForTimeout(1000);
+      ganSamples.push(Number(await page.textContent('#gan-sps')));
+    }
+    const g1 = await ganStep();
+    const ganWall = (g1 - g0) / ((Date.now() - gt0) / 1000);
+    ganSamples.sort((a, b) => a - b);
+    const ganMedian = ganSamples[Math.floor(ganSamples.length / 2)];
+    ganRows.push(`| ${backend} | ${flags.join(' ') || '-'} | ${ganBackend} | ${ganWall.toFixed(2)} | ${ganMedian.toFixed(2)} | ${(1000 / ganMedian).toFixed(0)} | steps ${g0}->${g1}, D loss ${await page.textContent('#gan-dloss')} |`);
+    console.log('dcgan', backend, ganBackend, ganWall.toFixed(2), ganMedian.toFixed(2));
   } finally {
     await browser.close();
   }
@@ -79,3 +104,22 @@ ${rows.join('\n')}
 `;
 writeFileSync(join(APP_DIR, '../../docs/results/web-2d-lab.md'), table);
 console.log(table);
+
+const ganTable = `# DCGAN in the browser: training speed per backend in Chromium
+
+Command: \`cd apps/web && npx tsx scripts/bench-backends.ts ${seconds}\` (${new Date().toISOString().slice(0, 10)}), the same run as
+[web-2d-lab.md](web-2d-lab.md). Machine: ${cpus().length} CPU cores, no GPU, shared with other jobs (1-minute load average
+${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end: the numbers are lower bounds); Debian \`chromium\` headless.
+
+Setting: the GAN tab's defaults: DCGAN from @tfgen/architectures (28x28x1, width 16: G dense -> 7x7x32 -> 14x14x16 -> 28x28x1
+transposed 4x4 convs with batch norm; D 4x4 stride-2 convs 16, 32 with batch norm, LeakyReLU), latent 32, batch 32, non-saturating
+loss, Adam(5e-4, 0.5), on the app's 2000-image Fashion-MNIST subset, in the tab's own Web Worker, after the 2D lab was paused.
+One step = one D update + one G update. "Wall steps/s" counts steps over ${seconds} s after a 5 s warm-up, including a sample-grid
+view (64 samples) after each 300 ms slice; "training steps/s" is the worker's median per slice.
+
+| requested | Chromium flags | backend used | wall steps/s | training steps/s | ms per step | notes |
+| --- | --- | --- | --- | --- | --- | --- |
+${ganRows.join('\n')}
+`;
+writeFileSync(join(APP_DIR, '../../docs/results/web-dcgan.md'), ganTable);
+console.log(ganTable);

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The Images tab's training loop: a 2-D-latent VAE on the app's MNIST subset, off the page's thread.
-import { initBackend } from '@tfgen/core';
 import { loaders } from './backend-loaders';
+import { chooseBackend } from './backend-probe';
 import type { BackendChoice } from './protocol';
 import { VaeLab, mnistSubset, type VaeView } from './vae-lab';
 import { serialQueue } from './serial-queue';
@@ -64,7 +64,7 @@ async function loop(): Promise<void> {
 async function handle(message: ToImagesWorker): Promise<void> {
   switch (message.type) {
     case 'init': {
-      const report = await initBackend(message.backend === 'auto' ? { loaders } : { prefer: message.backend, loaders });
+      const { report } = await chooseBackend(message.backend, loaders);
       data = mnistSubset(await fetchBytes(message.imagesUrl), await fetchBytes(message.labelsUrl));
       lab = new VaeLab(data, { seed: message.seed });
       post({ type: 'ready', backend: report.name, images: data.count });

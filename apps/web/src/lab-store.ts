@@ -28,16 +28,26 @@ async function transact<T>(mode: IDBTransactionMode, act: (store: IDBObjectStore
   }
 }
 
+/** Stores any structured-cloneable record (typed arrays stay typed) in the browser's IndexedDB under `key`. */
+export async function saveRecord<T>(key: string, record: T): Promise<void> {
+  await transact('readwrite', (store) => store.put(record, key));
+}
+
+/** Reads a record stored by {@link saveRecord}; a missing key is a {@link CheckpointError} saying `what` was expected. */
+export async function loadRecord<T>(key: string, what: string): Promise<T> {
+  const record = (await transact('readonly', (store) => store.get(key))) as T | undefined;
+  if (!record) throw new CheckpointError(`IndexedDB ${DATABASE}/${STORE}/${key}`, what, 'nothing saved', 'save first');
+  return record;
+}
+
 /** Stores a lab (weights as typed arrays, structured-cloned) in the browser's IndexedDB under `key`. */
 export async function saveLab(key: string, lab: SavedLab): Promise<void> {
-  await transact('readwrite', (store) => store.put(lab, key));
+  await saveRecord(key, lab);
 }
 
 /** Reads a lab stored by {@link saveLab}; a missing key is a {@link CheckpointError}. */
 export async function loadLab(key: string): Promise<SavedLab> {
-  const lab = (await transact('readonly', (store) => store.get(key))) as SavedLab | undefined;
-  if (!lab) throw new CheckpointError(`IndexedDB ${DATABASE}/${STORE}/${key}`, 'a saved lab', 'nothing saved', 'save first');
-  return lab;
+  return loadRecord<SavedLab>(key, 'a saved lab');
 }
 
 const TYPED = { Float32Array, Int32Array, Uint8Array } as const;

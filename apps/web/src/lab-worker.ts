@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 // The 2D lab's training loop, off the page's thread. Messages carry plain data and typed arrays.
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendName, type BackendReport } from '@tfgen/core';
+import type { BackendReport } from '@tfgen/core';
 import { loaders } from './backend-loaders';
+import { chooseBackend } from './backend-probe';
 import { LabRun, type Frame } from './lab-run';
 import { loadLab, saveLab } from './lab-store';
 import type { BackendChoice, FromWorker, RunId, SavedLab, ToWorker } from './protocol';
@@ -30,10 +31,11 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function chooseBackend(choice: BackendChoice): Promise<void> {
-  const report = await initBackend(choice === 'auto' ? { loaders } : { prefer: choice, loaders });
+/** `auto` times a probe on every candidate and keeps the fastest (see {@link chooseBackend}). */
+async function selectBackend(choice: BackendChoice): Promise<void> {
+  const { report, probes } = await chooseBackend(choice, loaders);
   backend = report;
-  post({ type: 'backend', report });
+  post({ type: 'backend', report, probes });
 }
 
 function frames(): { a: Frame; b?: Frame } {
@@ -106,7 +108,7 @@ async function loop(): Promise<void> {
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
-      await chooseBackend(message.backend);
+      await selectBackend(message.backend);
       return;
     case 'configure': {
       const a = new LabRun(message.lab, message.runs.a);
@@ -142,9 +144,9 @@ async function handle(message: ToWorker): Promise<void> {
       const saved = runs ? await snapshot() : null;
       const previous = backend?.name;
       try {
-        await chooseBackend(message.backend);
+        await selectBackend(message.backend);
       } catch (error) {
-        if (previous) await chooseBackend(previous);
+        if (previous) await selectBackend(previous);
         throw error;
       }
       // Variables live on the old backend: rebuild the runs from plain arrays on the new one.

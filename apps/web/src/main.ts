@@ -3,7 +3,10 @@ import { ganLossNames } from '@tfgen/losses';
 import type { Frame } from './lab-run';
 import { labFromJson, labToJson } from './lab-store';
 import type { BackendChoice, FromWorker, RunId, ToWorker } from './protocol';
+import { setUpGanTab } from './gan-tab';
 import { setUpImagesTab } from './images-tab';
+import { setUpPixelCnnTab } from './pixel-cnn-tab';
+import { describeProbes, type BackendProbe } from './backend-probe';
 import { drawFrame, drawLosses, type LayerToggles } from './render';
 import {
   DEFAULT_DRAWN_POINTS,
@@ -137,7 +140,7 @@ const playButton = $<HTMLButtonElement>('play');
 const errorElement = $('error');
 const messageElement = $('message');
 
-const state: { playing: boolean; frames: { a?: Frame; b?: Frame }; backend: string | null } = { playing: false, frames: {}, backend: null };
+const state: { playing: boolean; frames: { a?: Frame; b?: Frame }; backend: string | null; probes: BackendProbe[] | null } = { playing: false, frames: {}, backend: null, probes: null };
 /** For tests and the curious: the last frames and backend, as the page drew them. */
 (window as unknown as { tfgenLab: typeof state }).tfgenLab = state;
 
@@ -222,8 +225,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   switch (message.type) {
     case 'backend':
       state.backend = message.report.name;
-      $('backend-status').textContent = `${message.report.name}: ${message.report.reason}`;
+      state.probes = message.probes;
+      $('backend-status').textContent = message.probes ? `${message.report.name}: fastest in a timed probe` : `${message.report.name}: ${message.report.reason}`;
       $('backend-status').dataset.backend = message.report.name;
+      $('backend-probes').textContent = message.probes ? `(probe step: ${describeProbes(message.probes)})` : '';
       return;
     case 'frame':
       show('a', message.frames.a, message.stepsPerSecond);
@@ -325,7 +330,14 @@ for (const id of RUN_IDS) {
 
 const images = setUpImagesTab({ onError: showError, download });
 (window as unknown as { tfgenImages: typeof images.state }).tfgenImages = images.state;
-const tabs = [$<HTMLButtonElement>('tab-lab'), $<HTMLButtonElement>('tab-images')];
+const gan = setUpGanTab({ onError: showError, download });
+(window as unknown as { tfgenGan: typeof gan.state }).tfgenGan = gan.state;
+const pixelCnn = setUpPixelCnnTab({ onError: showError, download });
+(window as unknown as { tfgenPixelCnn: typeof pixelCnn.state }).tfgenPixelCnn = pixelCnn.state;
+const tabs = [$<HTMLButtonElement>('tab-lab'), $<HTMLButtonElement>('tab-images'), $<HTMLButtonElement>('tab-gan'), $<HTMLButtonElement>('tab-pixelcnn')];
+const starters: Record<string, (backend: BackendChoice) => void> = { 'tab-images': images.start, 'tab-gan': gan.start, 'tab-pixelcnn': pixelCnn.start };
+/** The backend for a tab's worker: the one the lab's probe chose (no second probe), or the selected one. */
+const workerBackend = (): BackendChoice => (backendSelect.value === 'auto' && state.backend ? (state.backend as BackendChoice) : (backendSelect.value as BackendChoice));
 function selectTab(tab: HTMLButtonElement): void {
   for (const other of tabs) {
     const selected = other === tab;
@@ -334,7 +346,7 @@ function selectTab(tab: HTMLButtonElement): void {
     $(other.getAttribute('aria-controls')!).hidden = !selected;
   }
   tab.focus();
-  if (tab.id === 'tab-images') images.start(backendSelect.value as BackendChoice);
+  starters[tab.id]?.(workerBackend());
 }
 for (const tab of tabs) {
   tab.addEventListener('click', () => selectTab(tab));
@@ -347,5 +359,6 @@ for (const tab of tabs) {
 
 send({ type: 'init', backend: backendSelect.value as BackendChoice });
 configure();
-if (params.get('tab') === 'images') selectTab(tabs[1]);
+const startTab = tabs.find((tab) => tab.id === `tab-${params.get('tab')}`);
+if (startTab) selectTab(startTab);
 if (params.get('autoplay') === '1') playButton.click();

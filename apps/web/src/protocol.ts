@@ -1,4 +1,5 @@
 import type { BackendName, BackendReport } from '@tfgen/core';
+import type { BackendProbe } from './backend-probe';
 import type { Frame, SavedRun } from './lab-run';
 import type { LabSettings, RunSettings } from './settings';
 
@@ -13,7 +14,7 @@ export interface SavedLab {
   runs: { a: SavedRun; b?: SavedRun };
 }
 
-/** `auto` lets {@link initBackend} pick (WebGPU, WebGL, wasm, cpu); a name asks for that backend. */
+/** `auto` times a probe on each of WebGPU, WebGL, wasm, cpu and keeps the fastest; a name asks for that backend. */
 export type BackendChoice = 'auto' | BackendName;
 
 /** Page -> worker. */
@@ -31,7 +32,7 @@ export type ToWorker =
 
 /** Worker -> page. */
 export type FromWorker =
-  | { type: 'backend'; report: BackendReport }
+  | { type: 'backend'; report: BackendReport; probes: BackendProbe[] | null }
   | { type: 'frame'; playing: boolean; stepsPerSecond: number | null; frames: { a: Frame; b?: Frame } }
   | { type: 'saved'; key: string; step: number }
   | { type: 'loaded'; key: string; lab: LabSettings; runs: { a: RunSettings; b: RunSettings | null } }

@@ -13,7 +13,7 @@ let images: Uint8Array;
 let labels: Uint8Array;
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(app, 'scripts/copy-mnist.mjs')]);
+  execFileSync(process.execPath, [join(app, 'scripts/copy-datasets.mjs')]);
   images = readFileSync(join(app, 'public', MNIST_FILES.images));
   labels = readFileSync(join(app, 'public', MNIST_FILES.labels));
 });

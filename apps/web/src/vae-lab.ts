@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataError, Rng, expectInteger, imageGrid, type BatchIterator, type ImageGrid } from '@tfgen/core';
-import { ImageDataset, parseIdx, pixelsFromBytes } from '@tfgen/datasets';
+import { Rng, expectInteger, imageGrid, type BatchIterator, type ImageGrid } from '@tfgen/core';
+import type { ImageDataset } from '@tfgen/datasets';
 import { createVae, type Vae } from '@tfgen/explicit';
 
 import { MNIST_FILES } from './assets';
+import { imageSubset } from './image-subset';
 
 export { MNIST_FILES };
 /** Side of the decoded latent grid. */
@@ -39,27 +40,7 @@ export interface VaeView {
  * pixels in [0, 1], dynamically binarized per batch. Bad or mismatched files are a {@link DataError}.
  */
 export function mnistSubset(imageBytes: Uint8Array, labelBytes: Uint8Array): ImageDataset {
-  const images = parseIdx(imageBytes, MNIST_FILES.images);
-  const labels = parseIdx(labelBytes, MNIST_FILES.labels);
-  if (images.dtype !== 'uint8' || images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) {
-    throw new DataError(MNIST_FILES.images, 'uint8 images of shape [count, 28, 28]', `${images.dtype} [${images.shape.join(', ')}]`);
-  }
-  const count = images.shape[0];
-  if (labels.dtype !== 'uint8' || labels.shape.length !== 1 || labels.shape[0] !== count) {
-    throw new DataError(MNIST_FILES.labels, `${count} uint8 labels`, `${labels.dtype} [${labels.shape.join(', ')}]`);
-  }
-  const ids = Int32Array.from(labels.data as Uint8Array);
-  const bad = ids.findIndex((label) => label > 9);
-  if (bad >= 0) throw new DataError(`${MNIST_FILES.labels}[${bad}]`, 'a digit label in 0..9', ids[bad]);
-  return new ImageDataset({
-    name: 'mnist-subset',
-    pixels: pixelsFromBytes(images.data as Uint8Array, '[0,1]', 'dynamic', 0),
-    shape: [28, 28, 1],
-    labels: ids,
-    numClasses: 10,
-    valueRange: [0, 1],
-    binarization: 'dynamic',
-  });
+  return imageSubset('mnist', imageBytes, labelBytes, { scale: '[0,1]', binarization: 'dynamic' });
 }
 
 /**

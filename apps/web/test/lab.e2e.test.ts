@@ -71,12 +71,22 @@ afterAll(async () => {
 });
 
 describe('2D lab in Chromium', () => {
-  it('loads, picks a working backend by itself and trains on it', async () => {
+  it('loads, picks the backend with the fastest timed probe by itself, shows the times and trains on it', async () => {
     const page = await open('');
     await page.waitForFunction(() => document.getElementById('backend-status')?.dataset.backend !== undefined, null, { timeout: 60_000 });
     const backend = await page.getAttribute('#backend-status', 'data-backend');
     expect(WORKING).toContain(backend);
-    expect(await page.textContent('#backend-status')).toMatch(/first working backend/);
+    expect(await page.textContent('#backend-status')).toMatch(/fastest in a timed probe/);
+    type Probe = { name: string; ok: boolean; ms?: number };
+    const probes = await page.evaluate(() => (window as unknown as { tfgenLab: { probes: Probe[] } }).tfgenLab.probes);
+    // Every candidate in the browser order was tried; the chosen one has the smallest time among those that worked.
+    expect(probes.map((p) => p.name)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    const working = probes.filter((p) => p.ok);
+    expect(working.map((p) => p.name)).toEqual(expect.arrayContaining(WORKING));
+    const best = working.reduce((a, b) => (b.ms! < a.ms! ? b : a));
+    expect(backend).toBe(best.name);
+    const shownProbes = (await page.textContent('#backend-probes')) ?? '';
+    for (const probe of working) expect(shownProbes).toContain(`${probe.name} ${probe.ms!.toFixed(1)} ms`);
     await page.click('#step');
     await page.waitForFunction(() => document.getElementById('a-step')?.textContent === '1', null, { timeout: 60_000 });
     expect((await shown(page)).dLoss).toMatch(/^-?\d+\.\d{3}$/);

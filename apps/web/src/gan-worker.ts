@@ -1,0 +1,142 @@
+/// <reference lib="webworker" />
+// The image GANs' training loop (DCGAN, conditional GAN), off the page's thread.
+import type { ImageDataset } from '@tfgen/datasets';
+import type { ImageDatasetName } from './assets';
+import { loaders } from './backend-loaders';
+import { chooseBackend, type BackendChoiceReport } from './backend-probe';
+import { GanImagesLab, checkGanImagesSettings, type GanImagesSettings, type GanImagesView, type SavedGanImages } from './gan-images-lab';
+import { loadRecord, saveRecord } from './lab-store';
+import type { BackendChoice } from './protocol';
+import { serialQueue } from './serial-queue';
+import { loadImageSubset, yieldToEvents } from './worker-support';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Page -> GAN worker. */
+export type ToGanWorker =
+  | { type: 'init'; backend: BackendChoice; baseUrl: string; settings: GanImagesSettings }
+  | { type: 'configure'; settings: GanImagesSettings }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step'; steps: number }
+  | { type: 'save'; key: string }
+  | { type: 'load'; key: string };
+
+/** GAN worker -> page. */
+export type FromGanWorker =
+  | ({ type: 'ready' } & BackendChoiceReport)
+  | { type: 'view'; view: GanImagesView; playing: boolean; stepsPerSecond: number | null }
+  | { type: 'saved'; key: string; step: number }
+  | { type: 'loaded'; key: string; settings: GanImagesSettings }
+  | { type: 'error'; context: string; message: string };
+
+/** Training time per posted view; a step of the default model is tens of ms on wasm, so views come a few times a second. */
+const SLICE_MS = 300;
+const datasets = new Map<ImageDatasetName, ImageDataset>();
+let baseUrl = '';
+let lab: GanImagesLab | null = null;
+let playing = false;
+const enqueue = serialQueue();
+
+const post = (message: FromGanWorker) => self.postMessage(message);
+
+async function dataset(name: ImageDatasetName): Promise<ImageDataset> {
+  let data = datasets.get(name);
+  if (!data) {
+    data = await loadImageSubset(name, baseUrl, { scale: '[-1,1]' });
+    datasets.set(name, data);
+  }
+  return data;
+}
+
+function postView(stepsPerSecond: number | null): void {
+  if (lab) post({ type: 'view', view: lab.view(), playing, stepsPerSecond });
+}
+
+async function replace(next: GanImagesLab): Promise<void> {
+  lab?.dispose();
+  lab = next;
+  postView(null);
+}
+
+/** Trains while playing, one time slice per view, yielding between slices so messages (pause, save) get through. */
+async function loop(): Promise<void> {
+  while (playing && lab) {
+    await enqueue(() => {
+      if (!playing || !lab) return;
+      const start = performance.now();
+      let steps = 0;
+      try {
+        do {
+          lab.train(1);
+          steps++;
+        } while (performance.now() - start < SLICE_MS);
+      } catch (error) {
+        playing = false;
+        post({ type: 'error', context: 'training', message: (error as Error).message });
+      }
+      postView(steps / ((performance.now() - start) / 1000));
+    });
+    await yieldToEvents();
+  }
+}
+
+async function handle(message: ToGanWorker): Promise<void> {
+  switch (message.type) {
+    case 'init': {
+      baseUrl = message.baseUrl;
+      const choice = await chooseBackend(message.backend, loaders);
+      const settings = checkGanImagesSettings(message.settings);
+      post({ type: 'ready', ...choice });
+      await replace(new GanImagesLab(await dataset(settings.dataset), settings));
+      return;
+    }
+    case 'configure': {
+      const settings = checkGanImagesSettings(message.settings);
+      await replace(new GanImagesLab(await dataset(settings.dataset), settings));
+      return;
+    }
+    case 'play':
+      if (!playing) {
+        playing = true;
+        void loop();
+      }
+      return;
+    case 'pause':
+      playing = false;
+      postView(null);
+      return;
+    case 'step': {
+      if (!lab) return;
+      const start = performance.now();
+      lab.train(message.steps);
+      postView(message.steps / ((performance.now() - start) / 1000));
+      return;
+    }
+    case 'save': {
+      if (!lab) throw new Error('no GAN run to save yet');
+      const saved = await lab.save();
+      await saveRecord(message.key, saved);
+      post({ type: 'saved', key: message.key, step: saved.step });
+      return;
+    }
+    case 'load': {
+      const saved = await loadRecord<SavedGanImages>(message.key, 'a saved GAN run');
+      const settings = checkGanImagesSettings(saved.settings);
+      await replace(await GanImagesLab.load(await dataset(settings.dataset), saved));
+      post({ type: 'loaded', key: message.key, settings });
+      return;
+    }
+  }
+}
+
+self.onmessage = (event: MessageEvent<ToGanWorker>) => {
+  const message = event.data;
+  void enqueue(async () => {
+    try {
+      await handle(message);
+    } catch (error) {
+      post({ type: 'error', context: message.type, message: (error as Error).message });
+    }
+  });
+};
