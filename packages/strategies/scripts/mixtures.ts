@@ -34,6 +34,7 @@ import { writePng } from '@tfgen/core/node';
 import { gridOfGaussians, ringOfGaussians, type Mixture2D } from '@tfgen/datasets';
 import { modeCoverage } from '@tfgen/metrics';
 import { hinge } from '@tfgen/losses';
+import { orthogonalMatrix } from '@tfgen/architectures';
 import { createGan, linearDecay, MinibatchDiscrimination, spectralNorm, vanillaGan, wganGp, type CreateGanOptions } from '@tfgen/strategies';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -52,6 +53,11 @@ const unrolledSteps = Number(flag('unrolled-steps', '5'));
 const secondOrder = !flags.has('first-order');
 const decay = flags.has('decay');
 const minibatchMean = flags.has('minibatch-mean');
+const arch = flag('arch', 'small');
+if (arch !== 'small' && arch !== 'unrolled') throw new Error(`--arch: expected small or unrolled, got "${arch}"`);
+// --arch unrolled: the unrolled-GAN paper's MLPs take a 256-D latent; the small nets a 2-D one.
+const latentDim = Number(flag('latent', arch === 'unrolled' ? '256' : '2'));
+if (!Number.isInteger(latentDim) || latentDim < 1) throw new Error(`--latent: expected a positive integer, got "${flag('latent', '')}"`);
 
 /** Divides the last `columns` features by (batch - 1): minibatch discrimination's sum of closeness as a mean. */
 class ScaleLastColumns extends tfl.layers.Layer {
@@ -73,6 +79,7 @@ class ScaleLastColumns extends tfl.layers.Layer {
 type Build = (seed: number) => Omit<CreateGanOptions, 'latentDim'>;
 
 function generator(seed: number): tfl.LayersModel {
+  if (arch === 'unrolled') return unrolledArchGenerator(seed);
   return withSeededRandom(new Rng(seed).fork('G'), () =>
     tfl.sequential({
       layers: [
@@ -85,6 +92,7 @@ function generator(seed: number): tfl.LayersModel {
 }
 
 function discriminator(seed: number, options: { inputDim?: number; sn?: boolean; minibatch?: boolean } = {}): tfl.LayersModel {
+  if (arch === 'unrolled') return unrolledArchDiscriminator(seed, options);
   const wrap = (layer: tfl.layers.Layer) => (options.sn ? spectralNorm(layer) : layer);
   return withSeededRandom(new Rng(seed).fork('D'), () => {
     const layers: tfl.layers.Layer[] = [
@@ -99,6 +107,57 @@ function discriminator(seed: number, options: { inputDim?: number; sn?: boolean;
     layers.push(wrap(tfl.layers.dense({ units: 1 })));
     return tfl.sequential({ layers });
   });
+}
+
+/**
+ * --arch unrolled: the layers of @tfgen/architectures' mlpGan({ preset: 'unrolled' }) (Metz et al. 2017):
+ * G latent -> 128 ReLU -> 128 ReLU -> 2; D x/4 -> 128 ReLU -> 1; orthogonal kernels (gain 0.8), zero
+ * biases. Built here rather than by mlpGan so that minibatch discrimination can sit before D's last
+ * layer; packing (D input 2m), spectral norm and minibatch discrimination apply as for the small nets.
+ */
+function orthogonalize(model: tfl.LayersModel, seed: number, name: string): tfl.LayersModel {
+  const rng = new Rng(seed).fork(`orthogonal ${name}`);
+  for (const outer of model.layers) {
+    // spectralNorm(dense) keeps the Dense layer as `.layer`; its kernel is the one to set.
+    const layer = outer.getClassName() === 'Dense' ? outer : (outer as unknown as { layer?: tfl.layers.Layer }).layer;
+    if (layer?.getClassName() !== 'Dense') continue;
+    const [weights, ...rest] = layer.getWeights();
+    const [rows, columns] = weights.shape as [number, number];
+    const kernel = tf.tensor2d(orthogonalMatrix(rows, columns, 0.8, () => rng.next()), [rows, columns]);
+    layer.setWeights([kernel, ...rest]);
+    kernel.dispose();
+  }
+  return model;
+}
+
+function unrolledArchGenerator(seed: number): tfl.LayersModel {
+  const model = withSeededRandom(new Rng(seed).fork('G'), () =>
+    tfl.sequential({
+      layers: [
+        tfl.layers.dense({ inputShape: [latentDim], units: 128, activation: 'relu' }),
+        tfl.layers.dense({ units: 128, activation: 'relu' }),
+        tfl.layers.dense({ units: 2 }),
+      ],
+    }),
+  );
+  return orthogonalize(model, seed, 'G');
+}
+
+function unrolledArchDiscriminator(seed: number, options: { inputDim?: number; sn?: boolean; minibatch?: boolean }): tfl.LayersModel {
+  const wrap = (layer: tfl.layers.Layer) => (options.sn ? spectralNorm(layer) : layer);
+  const model = withSeededRandom(new Rng(seed).fork('D'), () => {
+    const layers: tfl.layers.Layer[] = [
+      tfl.layers.rescaling({ inputShape: [options.inputDim ?? 2], scale: 0.25 }),
+      wrap(tfl.layers.dense({ units: 128, activation: 'relu' })),
+    ];
+    if (options.minibatch) {
+      layers.push(new MinibatchDiscrimination({ numKernels: 8, kernelDim: 3 }));
+      if (minibatchMean) layers.push(new ScaleLastColumns(8));
+    }
+    layers.push(wrap(tfl.layers.dense({ units: 1 })));
+    return tfl.sequential({ layers });
+  });
+  return orthogonalize(model, seed, 'D');
 }
 
 const adam = (rate: number, beta2 = 0.999) => ({ kind: 'adam' as const, learningRate: rate, beta1: 0.5, beta2 });
@@ -210,7 +269,7 @@ async function run(): Promise<void> {
               discriminator: linearDecay({ initial: rateOf(options.optimizers!.discriminator), final: rateOf(options.optimizers!.discriminator) / 10, steps }),
             }
           : undefined;
-        const gan = createGan({ latentDim: 2, ...options, ...(schedules ? { learningRateSchedules: schedules } : {}) });
+        const gan = createGan({ latentDim, ...options, ...(schedules ? { learningRateSchedules: schedules } : {}) });
         const data = mixture.batches({ batchSize, seed });
         const rng = new Rng(seed).fork('train');
         const curve: CurvePoint[] = [];
@@ -257,7 +316,7 @@ async function run(): Promise<void> {
           within10Std: loose.highQualityFraction,
           seconds: (Date.now() - started) / 1000,
           cpuSeconds: (used.user + used.system) / 1e6,
-          settings: { hidden, lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std },
+          settings: { arch, latentDim, ...(arch === 'small' ? { hidden } : {}), lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std },
           curve,
         };
         appendFileSync(out, JSON.stringify(row) + '\n');
