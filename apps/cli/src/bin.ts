@@ -15,6 +15,14 @@ console.warn = (...args: unknown[]) => {
   warn(...args);
 };
 
+// A closed pipe (`tfgen --help | head`) ends the output, not the process with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const { runCli } = await import('./program');
 process.exitCode = await runCli(process.argv);
 

@@ -163,6 +163,13 @@ describe('tfgen end to end', () => {
     expect(fs.existsSync(path.join(work, 'runs/bad'))).toBe(false);
   }, 240_000);
 
+  it('a closed pipe (`tfgen --help | head -1`) ends the output quietly with exit 0, not a stack trace', async () => {
+    // The read end is closed before the CLI has started, so its first write meets EPIPE.
+    const result = await tfgen(['--help'], { onStart: (child) => child.stdout!.destroy() });
+    expect(result.stderr).not.toMatch(/EPIPE|Error/);
+    expect(result.code).toBe(0);
+  }, 60_000);
+
   it('wavenet: train -> sample (WAV) -> eval through the command, and errors for flags that do not fit', async () => {
     const wave = ['--model', 'wavenet', '--dataset', 'chirp', '--sample-rate', '1000', '--hidden-units', '4', '--hidden-layers', '3', '--batch-size', '4', '--progress', 'plain'];
     const [train, mismatch] = await Promise.all([
