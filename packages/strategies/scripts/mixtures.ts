@@ -8,8 +8,9 @@
  *   M="node --import tsx --import ./scripts/esm-dir-imports.mjs scripts/mixtures.ts"
  *   TSX_TSCONFIG_PATH=scripts/tsconfig.json $M run --out rows.jsonl --steps 3000 --seeds 1,2,3,4,5 \
  *     --datasets ring,grid --strategies all [--eval-every 500] [--hidden 64] [--lr 1e-3] \
- *     [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
- *   ... $M table --in rows.jsonl [--out table.md]      (mean ± sd over seeds per dataset x strategy)
+ *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
+ *   ... $M table --in rows.jsonl [--tag name] [--at 500,1000] [--out table.md]   (mean ± sd over seeds per dataset x strategy;
+ *       --at: modes covered at those steps too, from the --eval-every curves)
  *   ... $M plot --in samples.jsonl --out scatter.png   (one seed per strategy over the true modes)
  * `run` appends one JSON line per finished (dataset, strategy, seed) to --out and skips the ones
  * already there (same --tag), so an interrupted run resumes. Backend: TFGEN_BACKEND (default wasm,
@@ -339,11 +340,16 @@ function std(values: number[]): number {
 }
 
 /** Markdown table: one line per (tag, dataset, strategy), mean ± sd over seeds. */
-function table(rows: Row[]): string {
+function table(rows: Row[], atSteps: number[] = []): string {
+  // --at 500: also modes covered at step 500 of every run (from its curve), to compare strategies at equal steps.
   const lines = [
-    `| setting | dataset | strategy | seeds | steps | modes covered (mean ± sd) | per seed | % high quality | reverse KL | CPU s/run |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
+    `| setting | dataset | strategy | seeds | steps | modes covered (mean ± sd) | per seed | % high quality | reverse KL | ${atSteps.map((s) => `modes at step ${s} | `).join('')}CPU s/run |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | ${atSteps.map(() => '--- | ').join('')}--- |`,
   ];
+  const modesAt = (rs: Row[], step: number) => {
+    const values = rs.map((r) => r.curve.find((point) => point.step === step)?.modes).filter((v): v is number => v !== undefined);
+    return values.length === rs.length ? `${mean(values).toFixed(1)} ± ${std(values).toFixed(1)}` : 'n/a';
+  };
   const order = Object.keys(strategies);
   const keys = [...new Set(rows.map((r) => `${r.tag}\t${r.dataset}`))];
   for (const key of keys) {
@@ -354,7 +360,7 @@ function table(rows: Row[]): string {
       const kl = rs.map((r) => r.reverseKl).filter(Number.isFinite);
       const label = strategy === 'unrolled' ? `unrolled${rs[0].settings.unrolledSteps}${rs[0].settings.secondOrder ? '' : ' (1st order)'}` : strategy;
       lines.push(
-        `| ${tag} | ${dataset} | ${label} | ${rs.length} | ${[...new Set(rs.map((r) => r.steps))].join('/')} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'}${kl.length < rs.length ? ` (${rs.length - kl.length} inf)` : ''} | ${mean(rs.map((r) => r.cpuSeconds)).toFixed(0)} |`,
+        `| ${tag} | ${dataset} | ${label} | ${rs.length} | ${[...new Set(rs.map((r) => r.steps))].join('/')} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'}${kl.length < rs.length ? ` (${rs.length - kl.length} inf)` : ''} | ${atSteps.map((step) => `${modesAt(rs, step)} | `).join('')}${mean(rs.map((r) => r.cpuSeconds)).toFixed(0)} |`,
       );
     }
   }
@@ -406,8 +412,10 @@ function plot(entries: Array<{ dataset: string; strategy: string; points: number
 async function main(): Promise<void> {
   if (command === 'run') return run();
   if (command === 'table') {
-    const rows = flag('in', '').split(',').flatMap(readRows);
-    const text = table(rows);
+    const tag = flags.get('tag');
+    const rows = flag('in', '').split(',').flatMap(readRows).filter((r) => !tag || r.tag === tag);
+    const atSteps = (flags.get('at') ?? '').split(',').filter(Boolean).map(Number);
+    const text = table(rows, atSteps);
     console.log(text);
     if (flags.has('out')) writeFileSync(flag('out', ''), text);
     return;
