@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FASHION_MNIST_FILES } from './assets';
 import { GRID_COLUMNS, GanImagesLab, checkGanImagesSettings, type GanImagesSettings } from './gan-images-lab';
 import { imageSubset } from './image-subset';
+import { savedFromJson, savedToJson } from './lab-store';
 
 const app = fileURLToPath(new URL('..', import.meta.url));
 let fashion: ImageDataset;
@@ -99,19 +100,27 @@ describe('GanImagesLab', () => {
     }
   });
 
-  it('save and load continue the run exactly (weights, Adam state, data order, random streams)', async () => {
+  it('save and load continue the run exactly (weights, Adam state, data order, random streams), also through a JSON file', async () => {
     const tensors = tf.memory().numTensors;
     const lab = new GanImagesLab(fashion, { ...TINY, model: 'cgan' });
     lab.train(2);
     const saved = await lab.save();
+    // IndexedDB keeps the record as a structured clone; "Download model" writes JSON text.
     const copy = await GanImagesLab.load(fashion, structuredClone(saved));
+    const text = savedToJson(saved);
+    const fromFile = await GanImagesLab.load(fashion, savedFromJson<typeof saved>(text, { file: 'GAN model file', format: 'tfgen-web-gan-images', version: 1, writtenBy: 'Download model' }));
     try {
       expect(copy.step).toBe(2);
+      expect(fromFile.step).toBe(2);
       lab.train(2);
       copy.train(2);
+      fromFile.train(2);
       expect(copy.view().grid.data).toEqual(lab.view().grid.data);
       expect(copy.view().metrics).toEqual(lab.view().metrics);
+      expect(fromFile.view().grid.data).toEqual(lab.view().grid.data);
+      expect(fromFile.view().metrics).toEqual(lab.view().metrics);
     } finally {
+      fromFile.dispose();
       copy.dispose();
       lab.dispose();
     }

@@ -2,8 +2,9 @@
 import type { ImageGrid } from '@tfgen/core';
 import { CLASS_NAMES, type ImageDatasetName } from './assets';
 import type { BackendChoiceReport } from './backend-probe';
-import { checkGanImagesSettings, DEFAULT_GAN_IMAGES, type GanImagesSettings, type GanImagesView } from './gan-images-lab';
+import { checkGanImagesSettings, DEFAULT_GAN_IMAGES, type GanImagesSettings, type GanImagesView, type SavedGanImages } from './gan-images-lab';
 import type { FromGanWorker, ToGanWorker } from './gan-worker';
+import { savedFromJson, savedToJson } from './lab-store';
 import type { BackendChoice } from './protocol';
 import { drawLosses } from './render';
 
@@ -104,6 +105,22 @@ export function setUpGanTab(options: { onError: (text: string) => void; download
     send({ type: 'pause' });
     send({ type: 'load', key: STORE_KEY });
   });
+  $('gan-download').addEventListener('click', () => send({ type: 'export' }));
+  $<HTMLInputElement>('gan-upload').addEventListener('change', async (event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      const saved = savedFromJson<SavedGanImages>(await file.text(), { file: 'GAN model file', format: 'tfgen-web-gan-images', version: 1, writtenBy: 'Download model' });
+      setPlaying(false);
+      send({ type: 'pause' });
+      send({ type: 'import', saved });
+    } catch (error) {
+      options.onError(`GAN: ${(error as Error).message}`);
+    } finally {
+      input.value = ''; // the same file can be opened again
+    }
+  });
   $('gan-png').addEventListener('click', () => {
     const view = state.view;
     $<HTMLCanvasElement>('gan-grid').toBlob((blob) => blob && options.download(`tfgen-${view?.model ?? 'gan'}-${view?.dataset ?? ''}-step-${view?.step ?? 0}.png`, blob), 'image/png');
@@ -148,7 +165,10 @@ export function setUpGanTab(options: { onError: (text: string) => void; download
           return;
         case 'loaded':
           writeSettings(message.settings);
-          status('loaded from this browser (IndexedDB)');
+          status(message.key === 'file' ? 'loaded the model file' : 'loaded from this browser (IndexedDB)');
+          return;
+        case 'exported':
+          options.download(`tfgen-${message.saved.settings.model}-${message.saved.settings.dataset}-step-${message.saved.step}.json`, new Blob([savedToJson(message.saved)], { type: 'application/json' }));
           return;
         case 'error':
           if (message.context === 'training') setPlaying(false);

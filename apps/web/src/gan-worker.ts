@@ -20,7 +20,9 @@ export type ToGanWorker =
   | { type: 'pause' }
   | { type: 'step'; steps: number }
   | { type: 'save'; key: string }
-  | { type: 'load'; key: string };
+  | { type: 'load'; key: string }
+  | { type: 'export' }
+  | { type: 'import'; saved: SavedGanImages };
 
 /** GAN worker -> page. */
 export type FromGanWorker =
@@ -28,6 +30,7 @@ export type FromGanWorker =
   | { type: 'view'; view: GanImagesView; playing: boolean; stepsPerSecond: number | null }
   | { type: 'saved'; key: string; step: number }
   | { type: 'loaded'; key: string; settings: GanImagesSettings }
+  | { type: 'exported'; saved: SavedGanImages }
   | { type: 'error'; context: string; message: string };
 
 /** Training time per posted view; a step of the default model is tens of ms on wasm, so views come a few times a second. */
@@ -57,6 +60,13 @@ async function replace(next: GanImagesLab): Promise<void> {
   lab?.dispose();
   lab = next;
   postView(null);
+}
+
+/** Rebuilds a saved run (from IndexedDB, or a file when `key` is 'file') on its dataset and shows it. */
+async function restore(saved: SavedGanImages, key: string): Promise<void> {
+  const settings = checkGanImagesSettings(saved.settings);
+  await replace(await GanImagesLab.load(await dataset(settings.dataset), saved));
+  post({ type: 'loaded', key, settings });
 }
 
 /** Trains while playing, one time slice per view, yielding between slices so messages (pause, save) get through. */
@@ -122,11 +132,17 @@ async function handle(message: ToGanWorker): Promise<void> {
     }
     case 'load': {
       const saved = await loadRecord<SavedGanImages>(message.key, 'a saved GAN run');
-      const settings = checkGanImagesSettings(saved.settings);
-      await replace(await GanImagesLab.load(await dataset(settings.dataset), saved));
-      post({ type: 'loaded', key: message.key, settings });
+      await restore(saved, message.key);
       return;
     }
+    case 'export': {
+      if (!lab) throw new Error('no GAN run to download yet');
+      post({ type: 'exported', saved: await lab.save() });
+      return;
+    }
+    case 'import':
+      await restore(message.saved, 'file');
+      return;
   }
 }
 

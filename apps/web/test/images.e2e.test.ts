@@ -85,10 +85,11 @@ afterAll(async () => {
 });
 
 describe('image GANs in Chromium', () => {
-  it('DCGAN on Fashion-MNIST: trains N steps, the sample grid changes, IndexedDB save/load restores it, PNG downloads', async () => {
+  it('DCGAN on Fashion-MNIST: trains N steps, the sample grid changes, IndexedDB save/load and a model file restore it, PNG downloads', async () => {
     const page = await open('?backend=wasm&tab=gan');
-    expect(await page.getAttribute('#tab-gan', 'aria-selected')).toBe('true');
     await page.waitForFunction(() => (window as unknown as { tfgenGan?: GanState }).tfgenGan?.view != null, null, { timeout: 90_000 });
+    // (Read after the page's script ran: 'commit' returns before it.)
+    expect(await page.getAttribute('#tab-gan', 'aria-selected')).toBe('true');
     const first = await ganState(page);
     expect(first.backend?.report.name).toBe('wasm');
     expect(first.view).toMatchObject({ step: 0, model: 'dcgan', dataset: 'fashion-mnist', rows: 8, columns: 8 });
@@ -112,6 +113,16 @@ describe('image GANs in Chromium', () => {
     await page.click('#gan-load');
     await page.waitForFunction((n) => Number(document.getElementById('gan-step-count')?.textContent) === n, trained.view!.step, { timeout: 60_000 });
     expect((await ganState(page)).view!.grid.data).toEqual(trained.view!.grid.data);
+    // Download the model as a file, reset, open the file: the same model again.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('#gan-download')]);
+    expect(file.suggestedFilename()).toBe(`tfgen-dcgan-fashion-mnist-step-${trained.view!.step}.json`);
+    await page.click('#gan-reset');
+    await page.waitForFunction(() => document.getElementById('gan-step-count')?.textContent === '0', null, { timeout: 60_000 });
+    expect((await ganState(page)).view!.grid.data).not.toEqual(trained.view!.grid.data);
+    await page.setInputFiles('#gan-upload', await file.path());
+    await page.waitForFunction((n) => Number(document.getElementById('gan-step-count')?.textContent) === n, trained.view!.step, { timeout: 60_000 });
+    expect((await ganState(page)).view!.grid.data).toEqual(trained.view!.grid.data);
+    expect(await page.textContent('#gan-status')).toBe('loaded the model file');
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('#gan-png')]);
     expect(png.suggestedFilename()).toMatch(/^tfgen-dcgan-fashion-mnist-step-\d+\.png$/);
     expect([...readFileSync(await png.path()).subarray(0, 4)]).toEqual([137, 80, 78, 71]);
