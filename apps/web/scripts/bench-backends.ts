@@ -1,7 +1,7 @@
 // Measures training speed per tfjs backend in Debian Chromium: the 2D lab (docs/results/web-2d-lab.md)
 // and the DCGAN of the GAN tab (docs/results/web-dcgan.md). Run: cd apps/web && npx tsx scripts/bench-backends.ts [seconds]
 import { writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, getPriority, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { APP_DIR, CHROMIUM_ARGS, buildApp, launchChromium, serveDist } from '../test/browser';
 
@@ -89,8 +89,8 @@ const table = `# 2D lab: training speed per backend in Chromium
 
 Command: \`cd apps/web && npx tsx scripts/bench-backends.ts ${seconds}\` (${new Date().toISOString().slice(0, 10)}).
 Machine: ${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), no GPU, shared with other jobs (1-minute load average
-${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end: the numbers are lower bounds); Debian \`chromium\`
-headless with \`${CHROMIUM_ARGS.join(' ')}\`.
+${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end; the script and its Chromiums at nice ${getPriority()}: the numbers are
+lower bounds); Debian \`chromium\` headless with \`${CHROMIUM_ARGS.join(' ')}\`.
 
 Setting: the lab's default run (ring of 8 Gaussians, non-saturating loss, G and D 2x64 MLPs, batch 128,
 Adam), run A only, training in the module Web Worker. One step = one D update + one G update.
@@ -101,6 +101,11 @@ median per time slice (frames excluded).
 | requested | Chromium flags | backend used | wall steps/s | training steps/s | notes |
 | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
+
+"auto" times a short probe (a strided 4x4 conv with both gradients and a small MLP's forward and backward pass) on each
+backend and keeps the fastest; its times are in the notes. WebGPU: Chromium offers a SwiftShader adapter only with
+\`--enable-unsafe-webgpu\`, and there tfjs-webgpu's synchronous reads return zeros, so \`initBackend\`'s correctness probe
+refuses it rather than train on wrong numbers: see [web-webgpu-readback.md](web-webgpu-readback.md).
 `;
 writeFileSync(join(APP_DIR, '../../docs/results/web-2d-lab.md'), table);
 console.log(table);
@@ -109,7 +114,7 @@ const ganTable = `# DCGAN in the browser: training speed per backend in Chromium
 
 Command: \`cd apps/web && npx tsx scripts/bench-backends.ts ${seconds}\` (${new Date().toISOString().slice(0, 10)}), the same run as
 [web-2d-lab.md](web-2d-lab.md). Machine: ${cpus().length} CPU cores, no GPU, shared with other jobs (1-minute load average
-${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end: the numbers are lower bounds); Debian \`chromium\` headless.
+${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end; nice ${getPriority()}: the numbers are lower bounds); Debian \`chromium\` headless.
 
 Setting: the GAN tab's defaults: DCGAN from @tfgen/architectures (28x28x1, width 16: G dense -> 7x7x32 -> 14x14x16 -> 28x28x1
 transposed 4x4 convs with batch norm; D 4x4 stride-2 convs 16, 32 with batch norm, LeakyReLU), latent 32, batch 32, non-saturating
