@@ -11,7 +11,8 @@
  *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
  *   ... $M table --in rows.jsonl [--tag name] [--at 500,1000] [--out table.md]   (mean ± sd over seeds per dataset x strategy;
  *       --at: modes covered at those steps too, from the --eval-every curves)
- *   ... $M plot --in samples.jsonl --out scatter.png   (one seed per strategy over the true modes)
+ *   ... $M plot --in samples.jsonl [--tag name] --out scatter.png   (one seed per strategy over the true modes)
+ *   ... $M uniform --dataset grid --half 5 [--repeats 20]   (the score of points spread uniformly: a no-learning baseline)
  * `run` appends one JSON line per finished (dataset, strategy, seed) to --out and skips the ones
  * already there (same --tag), so an interrupted run resumes. Backend: TFGEN_BACKEND (default wasm,
  * ~2x the cpu backend on these MLPs: scripts/step-cost.ts).
@@ -426,7 +427,27 @@ async function main(): Promise<void> {
     plot(entries.filter((e) => !tag || e.tag === tag), flag('out', 'scatter.png'));
     return;
   }
-  throw new Error(`command: expected run, table or plot, got "${command}"`);
+  if (command === 'uniform') {
+    // What an untrained, spread-out generator scores: 2500 points uniform on [-half, half]^2, mean over repeats.
+    const mixture = datasets()[flag('dataset', 'grid')];
+    if (!mixture) throw new Error(`--dataset: expected ring or grid, got "${flag('dataset', '')}"`);
+    const half = Number(flag('half', '5'));
+    const repeats = Number(flag('repeats', '20'));
+    const rng = new Rng(Number(flag('seed', '1')));
+    await tf.setBackend(process.env.TFGEN_BACKEND ?? 'wasm');
+    const results = Array.from({ length: repeats }, () => {
+      const samples = tf.tensor2d(rng.uniformArray(2500 * 2, -half, half), [2500, 2]);
+      const { strict } = score(samples, mixture);
+      samples.dispose();
+      return strict;
+    });
+    const modes = results.map((r) => r.modesCovered);
+    console.log(
+      `${mixture.name}, 2500 uniform samples on [-${half}, ${half}]^2, ${repeats} draws: ${mean(modes).toFixed(1)} ± ${std(modes).toFixed(1)} modes, ${(100 * mean(results.map((r) => r.highQualityFraction))).toFixed(2)}% high quality`,
+    );
+    return;
+  }
+  throw new Error(`command: expected run, table, plot or uniform, got "${command}"`);
 }
 
 main().catch((error) => {
