@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError } from './errors';
 import { threadsFromEnvironment } from './fast-kernels-runtime';
 import { Rng } from './random';
-import { setWasmKernelThreads, setWasmKernelVariant, stopWasmKernelThreads, wasmKernelInfo, WASM_FAST_KERNELS } from './wasm-fast-kernels';
+import { setStockConvRouting, setWasmKernelThreads, setWasmKernelVariant, stockConvPreferred, stopWasmKernelThreads, wasmKernelInfo, WASM_FAST_KERNELS } from './wasm-fast-kernels';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -183,15 +183,39 @@ describe('fast wasm kernels', () => {
     it(`match the cpu backend to 1e-4 with ${threads} thread(s) over ${convCases.length} conv, ${matMulCases.length} matmul and ${tileCases.length} tile shapes`, async () => {
       setWasmKernelThreads(threads);
       expect(wasmKernelInfo().threads).toBe(threads);
-      const worst = await compareWithCpu();
-      expect(worst).toBeGreaterThan(0); // computed twice, by different code
+      setStockConvRouting(false); // every conv through the GEMM path
+      try {
+        const worst = await compareWithCpu();
+        expect(worst).toBeGreaterThan(0); // computed twice, by different code
+      } finally {
+        setStockConvRouting(true);
+      }
     });
   }
+
+  it('send stride-1 convs with 9+ taps and convs with under 8 outputs to the stock kernels, and still match the cpu backend', async () => {
+    const g = (filterHeight: number, filterWidth: number, stride: number, outChannels: number) => ({ filterHeight, filterWidth, strideHeight: stride, strideWidth: stride, outChannels });
+    // SNGAN / PixelCNN: 3x3 (and 7x7) stride 1; the 64 -> 3 output conv.
+    expect(stockConvPreferred('forward', g(3, 3, 1, 64))).toBe(true);
+    expect(stockConvPreferred('backpropInput', g(7, 7, 1, 64))).toBe(true);
+    expect(stockConvPreferred('backpropFilter', g(3, 3, 1, 64))).toBe(false);
+    expect(stockConvPreferred('backpropFilter', g(3, 3, 1, 3))).toBe(true);
+    expect(stockConvPreferred('forward', g(1, 1, 1, 3))).toBe(true);
+    // DCGAN's 4x4 stride-2 layers, WaveNet's 2-tap and pointwise convs stay on the fast kernels.
+    for (const kernel of ['forward', 'backpropInput', 'backpropFilter'] as const) {
+      expect(stockConvPreferred(kernel, g(4, 4, 2, 64))).toBe(false);
+      expect(stockConvPreferred(kernel, g(1, 2, 1, 32))).toBe(false);
+      expect(stockConvPreferred(kernel, g(1, 1, 1, 128))).toBe(false);
+    }
+    expect(stockConvPreferred('backpropInput', g(4, 4, 2, 1))).toBe(false); // G's last convT: 1 channel out of the transpose
+    setWasmKernelThreads(1);
+    expect(await compareWithCpu()).toBeGreaterThan(0);
+  });
 
   it('switch to the lowered kernels and back in one run', async () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
-    const filter = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 3, 8]) as tf.Tensor4D; // 8 outputs, stride 2: the fast kernel's case
     const fast = tf.conv2d(x, filter, 2, 'same');
     setWasmKernelVariant('lowered');
     expect(wasmKernelInfo()).toMatchObject({ variant: 'lowered', requested: 'lowered', threads: 1 });

@@ -100,6 +100,31 @@ function fusedActivation(activation: unknown): FastActivation | undefined {
 
 type FastKernel = (args: KernelArgs, rt: FastKernelsRuntime) => tf.TensorInfo | undefined;
 
+let stockConvRouting = true;
+
+/** Test hook: false sends every conv the fast kernels handle to them (to test the GEMM path on all shapes). */
+export function setStockConvRouting(enabled: boolean): void {
+  stockConvRouting = enabled;
+}
+
+/** The parts of a conv's geometry that decide which kernel is faster. */
+export type ConvRoutingGeometry = Pick<ConvGeometry, 'filterHeight' | 'filterWidth' | 'strideHeight' | 'strideWidth' | 'outChannels'>;
+
+/**
+ * Whether a conv goes to the kernel the fast one replaced (XNNPACK's conv, or the lowered
+ * gradients built on it) because that one needs less CPU (bench/conv-routing.ts,
+ * docs/results/core-fast-kernels.md): stride-1 windows of 9+ taps (im2col would copy every input
+ * value 9+ times; XNNPACK reads it in place) for the forward conv and the input gradient, and fewer
+ * than 8 output channels (GEMM panels are 8 columns wide) for the forward conv and the filter gradient.
+ */
+export function stockConvPreferred(kernel: 'forward' | 'backpropInput' | 'backpropFilter', g: ConvRoutingGeometry): boolean {
+  const wideStrideOne = g.strideHeight === 1 && g.strideWidth === 1 && g.filterHeight * g.filterWidth >= 9;
+  const fewOutputs = g.outChannels < 8;
+  if (kernel === 'forward') return wideStrideOne || fewOutputs;
+  if (kernel === 'backpropInput') return wideStrideOne;
+  return fewOutputs;
+}
+
 function conv2dKernel(fused: boolean): FastKernel {
   return ({ inputs, backend, attrs }, rt) => {
     const { x, filter, bias, preluActivationWeights } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
@@ -109,6 +134,7 @@ function conv2dKernel(fused: boolean): FastKernel {
     if (act === undefined) return undefined;
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations ?? 1, pad, dimRoundingMode, false, 'channelsLast');
     if (bias !== undefined && bias !== null && !(tf.util.sizeFromShape(bias.shape) === info.outChannels && bias.shape.length <= 1)) return undefined;
+    if (stockConvRouting && stockConvPreferred('forward', info)) return undefined;
     const hasBias = bias !== undefined && bias !== null;
     const tensors = hasBias ? [x, filter, bias] : [x, filter];
     return runOnRuntime(backend as unknown as WasmBackendLike, rt, tensors, info.outShape, ([xo, fo, bo]) =>
@@ -122,6 +148,7 @@ const conv2dBackpropInputKernel: FastKernel = ({ inputs, backend, attrs }, rt) =
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   if (!channelsLast(dataFormat) || !allFloat(dy, filter)) return undefined;
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  if (stockConvRouting && stockConvPreferred('backpropInput', info)) return undefined;
   return runOnRuntime(backend as unknown as WasmBackendLike, rt, [dy, filter], [...inputShape], ([dyo, fo]) => fastConv2dBackpropInput(rt, geometry(info), dyo!, fo!));
 };
 
@@ -130,6 +157,7 @@ const conv2dBackpropFilterKernel: FastKernel = ({ inputs, backend, attrs }, rt) 
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   if (!channelsLast(dataFormat) || !allFloat(x, dy)) return undefined;
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  if (stockConvRouting && stockConvPreferred('backpropFilter', info)) return undefined;
   return runOnRuntime(backend as unknown as WasmBackendLike, rt, [x, dy], [...filterShape], ([xo, dyo]) => fastConv2dBackpropFilter(rt, geometry(info), xo!, dyo!));
 };
 
