@@ -27,15 +27,18 @@ export interface GanTabState {
   view: GanImagesView | null;
   backend: BackendChoiceReport | null;
   views: number;
+  /** The backend the worker reported before the last view (after a switch: the view of the rebuilt run). */
+  viewBackend: string | null;
   saved: number | null;
 }
 
 /** Wires the GAN tab; `start` (on first showing) creates the worker, which loads the data and the backend. */
 export function setUpGanTab(options: { onError: (text: string) => void; download: (name: string, blob: Blob) => void }): {
   start: (backend: BackendChoice) => void;
+  switchBackend: (backend: BackendChoice) => void;
   state: GanTabState;
 } {
-  const state: GanTabState = { view: null, backend: null, views: 0, saved: null };
+  const state: GanTabState = { view: null, backend: null, views: 0, viewBackend: null, saved: null };
   let worker: Worker | null = null;
   let playing = false;
   const send = (message: ToGanWorker) => worker?.postMessage(message);
@@ -148,6 +151,7 @@ export function setUpGanTab(options: { onError: (text: string) => void; download
           const { view } = message;
           state.view = view;
           state.views++;
+          state.viewBackend = state.backend?.report.name ?? null;
           paintGrid($<HTMLCanvasElement>('gan-grid'), view.grid);
           $('gan-grid').setAttribute('aria-label', `${view.model === 'cgan' ? 'Conditional GAN' : 'DCGAN'} samples on ${view.dataset} at step ${view.step}: ${view.rows} rows of ${view.columns}`);
           showRows(view);
@@ -179,5 +183,13 @@ export function setUpGanTab(options: { onError: (text: string) => void; download
     worker.onerror = (event) => options.onError(`GAN worker: ${event.message}`);
     send({ type: 'init', backend, baseUrl: document.baseURI, settings });
   };
-  return { start, state };
+  /** Moves a started tab's run to another backend (the worker keeps the model: weights, Adam state, data order). */
+  const switchBackend = (backend: BackendChoice) => {
+    if (!worker) return;
+    setPlaying(false);
+    send({ type: 'pause' });
+    status(`switching to ${backend}...`);
+    send({ type: 'backend', backend });
+  };
+  return { start, switchBackend, state };
 }

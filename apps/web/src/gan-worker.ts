@@ -22,7 +22,8 @@ export type ToGanWorker =
   | { type: 'save'; key: string }
   | { type: 'load'; key: string }
   | { type: 'export' }
-  | { type: 'import'; saved: SavedGanImages };
+  | { type: 'import'; saved: SavedGanImages }
+  | { type: 'backend'; backend: BackendChoice };
 
 /** GAN worker -> page. */
 export type FromGanWorker =
@@ -38,6 +39,7 @@ const SLICE_MS = 300;
 const datasets = new Map<ImageDatasetName, ImageDataset>();
 let baseUrl = '';
 let lab: GanImagesLab | null = null;
+let backendName: BackendChoiceReport['report']['name'] | null = null;
 let playing = false;
 const enqueue = serialQueue();
 
@@ -96,6 +98,7 @@ async function handle(message: ToGanWorker): Promise<void> {
     case 'init': {
       baseUrl = message.baseUrl;
       const choice = await chooseBackend(message.backend, loaders);
+      backendName = choice.report.name;
       const settings = checkGanImagesSettings(message.settings);
       post({ type: 'ready', ...choice });
       await replace(new GanImagesLab(await dataset(settings.dataset), settings));
@@ -143,6 +146,25 @@ async function handle(message: ToGanWorker): Promise<void> {
     case 'import':
       await restore(message.saved, 'file');
       return;
+    case 'backend': {
+      // Variables live on the old backend: capture the run as plain arrays, switch, rebuild it on the new one.
+      playing = false;
+      const saved = lab ? await lab.save() : null;
+      lab?.dispose();
+      lab = null;
+      try {
+        const choice = await chooseBackend(message.backend, loaders);
+        backendName = choice.report.name;
+        post({ type: 'ready', ...choice });
+      } catch (error) {
+        // A refused backend may have been made active: go back to the one that worked.
+        if (backendName) await chooseBackend(backendName, loaders);
+        throw error;
+      } finally {
+        if (saved) await replace(await GanImagesLab.load(await dataset(saved.settings.dataset), saved));
+      }
+      return;
+    }
   }
 }
 

@@ -280,6 +280,7 @@ for (const id of ['show-heatmap', 'show-real', 'show-fake', 'show-transport']) {
 backendSelect.addEventListener('change', () => {
   showError(null);
   send({ type: 'backend', backend: backendSelect.value as BackendChoice });
+  gan.switchBackend(backendSelect.value as BackendChoice);
 });
 $('save').addEventListener('click', () => send({ type: 'save', key: STORE_KEY }));
 $('load').addEventListener('click', () => {

@@ -14,7 +14,7 @@ let server: { url: string; close: () => Promise<void> };
 let context: BrowserContext;
 let problems: string[] = [];
 
-type GanState = { view: { step: number; model: string; dataset: string; rows: number; columns: number; grid: { width: number; height: number; data: Uint8Array } } | null; views: number; saved: number | null; backend: { report: { name: string } } | null };
+type GanState = { view: { step: number; model: string; dataset: string; rows: number; columns: number; grid: { width: number; height: number; data: Uint8Array } } | null; views: number; viewBackend: string | null; saved: number | null; backend: { report: { name: string } } | null };
 type PixelState = { backend: { report: { name: string } } | null; step: number; drawn: number; total: number; sampling: boolean; samplesFinished: number };
 
 async function open(query: string): Promise<Page> {
@@ -130,7 +130,7 @@ describe('image GANs in Chromium', () => {
     await page.close();
   });
 
-  it('conditional GAN: the grid has one row per class, labelled with the class names; controls are labelled', async () => {
+  it('conditional GAN: the grid has one row per class, labelled with the class names; controls are labelled; the backend switch keeps the run', async () => {
     const page = await open('?backend=wasm&tab=gan');
     await page.waitForFunction(() => (window as unknown as { tfgenGan?: GanState }).tfgenGan?.view != null, null, { timeout: 90_000 });
     await page.selectOption('#gan-model', 'cgan');
@@ -151,6 +151,17 @@ describe('image GANs in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('gan-step-count')?.textContent === '2', null, { timeout: 60_000 });
     expect(await screenshotVariance(page, join(RESULTS, 'web-images-cgan.png'))).toBeGreaterThan(10);
+    // Switching the backend moves the run: same step, the same grid up to float rounding, and it trains on.
+    const onWasm = (await ganState(page)).view!;
+    await page.selectOption('#backend-select', 'cpu');
+    // The worker reports the new backend, then sends the rebuilt run's view.
+    await page.waitForFunction(() => (window as unknown as { tfgenGan: GanState }).tfgenGan.viewBackend === 'cpu', null, { timeout: 60_000 });
+    expect(await page.textContent('#gan-status')).toBe('backend cpu');
+    const onCpu = (await ganState(page)).view!;
+    expect(onCpu.step).toBe(2);
+    expect(onCpu.grid.data.reduce((worst, v, i) => Math.max(worst, Math.abs(v - onWasm.grid.data[i])), 0)).toBeLessThanOrEqual(2);
+    await page.click('#gan-step');
+    await page.waitForFunction(() => document.getElementById('gan-step-count')?.textContent === '3', null, { timeout: 60_000 });
     await page.close();
   });
 
