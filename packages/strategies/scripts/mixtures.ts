@@ -344,8 +344,8 @@ function std(values: number[]): number {
 function table(rows: Row[], atSteps: number[] = []): string {
   // --at 500: also modes covered at step 500 of every run (from its curve), to compare strategies at equal steps.
   const lines = [
-    `| setting | dataset | strategy | seeds | steps | modes covered (mean ± sd) | per seed | % high quality | reverse KL | ${atSteps.map((s) => `modes at step ${s} | `).join('')}CPU s/run |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | ${atSteps.map(() => '--- | ').join('')}--- |`,
+    `| setting | dataset | strategy | seeds | steps | modes covered (mean ± sd) | per seed | % high quality | reverse KL | modes within 10 std | % within 10 std | ${atSteps.map((s) => `modes at step ${s} | `).join('')}CPU s/run |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ${atSteps.map(() => '--- | ').join('')}--- |`,
   ];
   const modesAt = (rs: Row[], step: number) => {
     const values = rs.map((r) => r.curve.find((point) => point.step === step)?.modes).filter((v): v is number => v !== undefined);
@@ -361,7 +361,7 @@ function table(rows: Row[], atSteps: number[] = []): string {
       const kl = rs.map((r) => r.reverseKl).filter(Number.isFinite);
       const label = strategy === 'unrolled' ? `unrolled${rs[0].settings.unrolledSteps}${rs[0].settings.secondOrder ? '' : ' (1st order)'}` : strategy;
       lines.push(
-        `| ${tag} | ${dataset} | ${label} | ${rs.length} | ${[...new Set(rs.map((r) => r.steps))].join('/')} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'}${kl.length < rs.length ? ` (${rs.length - kl.length} inf)` : ''} | ${atSteps.map((step) => `${modesAt(rs, step)} | `).join('')}${mean(rs.map((r) => r.cpuSeconds)).toFixed(0)} |`,
+        `| ${tag} | ${dataset} | ${label} | ${rs.length} | ${[...new Set(rs.map((r) => r.steps))].join('/')} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'}${kl.length < rs.length ? ` (${rs.length - kl.length} inf)` : ''} | ${mean(rs.map((r) => r.modesWithin10Std)).toFixed(1)} | ${(100 * mean(rs.map((r) => r.within10Std))).toFixed(1)} | ${atSteps.map((step) => `${modesAt(rs, step)} | `).join('')}${mean(rs.map((r) => r.cpuSeconds)).toFixed(0)} |`,
       );
     }
   }
