@@ -1,5 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ArgumentError, Rng, expectInteger, expectNumber, type BatchIterator } from '@tfgen/core';
+import {
+  ArgumentError,
+  CheckpointError,
+  Rng,
+  captureOptimizer,
+  captureVariables,
+  expectInteger,
+  expectNumber,
+  restoreOptimizer,
+  restoreVariables,
+  type BatchIterator,
+  type JsonValue,
+  type NamedArray,
+  type OptimizerSnapshot,
+  type RngState,
+} from '@tfgen/core';
 import type { ImageDataset } from '@tfgen/datasets';
 import { createPixelCnn, type PixelCnn } from '@tfgen/explicit';
 
@@ -14,6 +29,19 @@ export interface PixelCnnLabOptions {
 
 /** Browser-sized defaults. */
 export const DEFAULT_PIXEL_CNN = { seed: 1, layers: 4, filters: 16, batchSize: 16, learningRate: 3e-3 } as const;
+
+/** A trained PixelCNN as plain data (weights, Adam slots, data order, random streams): what IndexedDB and model files hold. */
+export interface SavedPixelCnn {
+  format: 'tfgen-web-pixelcnn';
+  version: 1;
+  options: Required<PixelCnnLabOptions>;
+  step: number;
+  rngState: RngState;
+  batchState: JsonValue;
+  metrics: Record<string, number>;
+  variables: NamedArray[];
+  optimizer: OptimizerSnapshot;
+}
 
 /** One sampled pixel: its raster index and the 0/1 value drawn for each image. */
 export interface SampledPixel {
@@ -88,8 +116,9 @@ export class PixelSampler {
  */
 export class PixelCnnLab {
   readonly model: PixelCnn;
+  readonly options: Required<PixelCnnLabOptions>;
   private readonly batches: BatchIterator;
-  private readonly rng: Rng;
+  private rng: Rng;
   private stepCount = 0;
   private metrics: Record<string, number> = {};
 
@@ -99,13 +128,20 @@ export class PixelCnnLab {
     if (data.binarization !== 'dynamic' || data.valueRange[0] !== 0 || data.valueRange[1] !== 1) {
       throw new ArgumentError('data', 'dynamically binarized pixels in [0, 1]', `binarization ${data.binarization}, range [${data.valueRange.join(', ')}]`);
     }
+    this.options = {
+      seed,
+      batchSize,
+      layers: expectInteger(options.layers ?? DEFAULT_PIXEL_CNN.layers, 'options.layers', 1, 12),
+      filters: expectInteger(options.filters ?? DEFAULT_PIXEL_CNN.filters, 'options.filters', 1, 128),
+      learningRate: expectNumber(options.learningRate ?? DEFAULT_PIXEL_CNN.learningRate, 'options.learningRate', 0, 1, true),
+    };
     this.model = createPixelCnn({
       imageShape: [28, 28, 1],
       architecture: 'gated',
       output: 'bernoulli',
-      layers: expectInteger(options.layers ?? DEFAULT_PIXEL_CNN.layers, 'options.layers', 1, 12),
-      filters: expectInteger(options.filters ?? DEFAULT_PIXEL_CNN.filters, 'options.filters', 1, 128),
-      learningRate: expectNumber(options.learningRate ?? DEFAULT_PIXEL_CNN.learningRate, 'options.learningRate', 0, 1, true),
+      layers: this.options.layers,
+      filters: this.options.filters,
+      learningRate: this.options.learningRate,
       seed,
     });
     this.batches = data.batches({ batchSize, seed });
@@ -139,6 +175,41 @@ export class PixelCnnLab {
   /** A pixel-by-pixel sampler of `count` images from `seed`. */
   sampler(count: number, seed: number): PixelSampler {
     return new PixelSampler(this.model, count, new Rng(expectInteger(seed, 'seed', 0)));
+  }
+
+  /** The run as plain arrays; {@link PixelCnnLab.load} continues it exactly. */
+  async save(): Promise<SavedPixelCnn> {
+    return {
+      format: 'tfgen-web-pixelcnn',
+      version: 1,
+      options: { ...this.options },
+      step: this.stepCount,
+      rngState: this.rng.getState(),
+      batchState: this.batches.getState(),
+      metrics: { ...this.metrics },
+      variables: await captureVariables(this.model.stateVariables()),
+      optimizer: await captureOptimizer(this.model.optimizers().model, 'model'),
+    };
+  }
+
+  /** Rebuilds a run saved by {@link PixelCnnLab.save} on `data` (the same dataset subset); a foreign record is a {@link CheckpointError}. */
+  static async load(data: ImageDataset, saved: SavedPixelCnn): Promise<PixelCnnLab> {
+    if (!saved || saved.format !== 'tfgen-web-pixelcnn' || saved.version !== 1) {
+      throw new CheckpointError('saved PixelCNN', 'a tfgen-web-pixelcnn run, version 1', saved && typeof saved === 'object' ? `${saved.format} v${saved.version}` : saved);
+    }
+    const lab = new PixelCnnLab(data, saved.options);
+    try {
+      restoreVariables(lab.model.stateVariables(), saved.variables, 'saved PixelCNN');
+      await restoreOptimizer(lab.model.optimizers().model, saved.optimizer, 'saved PixelCNN', 'model');
+      lab.batches.setState(saved.batchState);
+    } catch (error) {
+      lab.dispose();
+      throw error;
+    }
+    lab.stepCount = expectInteger(saved.step, 'saved.step', 0);
+    lab.rng = Rng.fromState(saved.rngState);
+    lab.metrics = { ...saved.metrics };
+    return lab;
   }
 
   dispose(): void {

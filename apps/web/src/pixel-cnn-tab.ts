@@ -1,13 +1,15 @@
 // The PixelCNN tab on the page: training controls and the canvas that fills in pixel by pixel.
 import type { ImageDatasetName } from './assets';
 import type { BackendChoiceReport } from './backend-probe';
-import type { FromPixelCnnWorker, ToPixelCnnWorker } from './pixel-cnn-worker';
+import { savedFromJson, savedToJson } from './lab-store';
+import type { FromPixelCnnWorker, SavedPixelCnnRun, ToPixelCnnWorker } from './pixel-cnn-worker';
 import type { BackendChoice } from './protocol';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 /** Sample images are laid out in a row, 28 px each with 2 px gaps, drawn at 4x zoom. */
 const GAP = 2;
 const ZOOM = 4;
+const STORE_KEY = 'pixelcnn';
 
 /** What tests and the curious can read. */
 export interface PixelCnnTabState {
@@ -18,6 +20,9 @@ export interface PixelCnnTabState {
   total: number;
   sampling: boolean;
   samplesFinished: number;
+  /** Step of the last IndexedDB save, and of the last run loaded (from IndexedDB or a file). */
+  saved: number | null;
+  loaded: number | null;
 }
 
 /** Wires the PixelCNN tab; `start` creates the worker on first showing. */
@@ -25,7 +30,7 @@ export function setUpPixelCnnTab(options: { onError: (text: string) => void; dow
   start: (backend: BackendChoice) => void;
   state: PixelCnnTabState;
 } {
-  const state: PixelCnnTabState = { backend: null, step: 0, drawn: 0, total: 0, sampling: false, samplesFinished: 0 };
+  const state: PixelCnnTabState = { backend: null, step: 0, drawn: 0, total: 0, sampling: false, samplesFinished: 0, saved: null, loaded: null };
   let worker: Worker | null = null;
   let playing = false;
   let layout = { count: 0, height: 28, width: 28 };
@@ -91,6 +96,30 @@ export function setUpPixelCnnTab(options: { onError: (text: string) => void; dow
     }
   });
   $('pcnn-stop').addEventListener('click', () => send({ type: 'stop-sampling' }));
+  const pause = () => {
+    setPlaying(false);
+    send({ type: 'pause' });
+  };
+  $('pcnn-save').addEventListener('click', () => send({ type: 'save', key: STORE_KEY }));
+  $('pcnn-load').addEventListener('click', () => {
+    pause();
+    send({ type: 'load', key: STORE_KEY });
+  });
+  $('pcnn-download').addEventListener('click', () => send({ type: 'export' }));
+  $<HTMLInputElement>('pcnn-upload').addEventListener('change', async (event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      const saved = savedFromJson<SavedPixelCnnRun>(await file.text(), { file: 'PixelCNN model file', format: 'tfgen-web-pixelcnn', version: 1, writtenBy: 'Download model' });
+      pause();
+      send({ type: 'import', saved });
+    } catch (error) {
+      options.onError(`PixelCNN: ${(error as Error).message}`);
+    } finally {
+      input.value = ''; // the same file can be opened again
+    }
+  });
   $('pcnn-png').addEventListener('click', () => {
     canvas.toBlob((blob) => blob && options.download(`tfgen-pixelcnn-samples-step-${state.step}.png`, blob), 'image/png');
   });
@@ -150,6 +179,18 @@ export function setUpPixelCnnTab(options: { onError: (text: string) => void; dow
           if (!message.stopped) state.samplesFinished++;
           status(`${message.stopped ? 'stopped after' : 'drew'} ${message.drawn} of ${message.total} pixels in ${message.seconds.toFixed(1)} s`);
           schedulePaint();
+          return;
+        case 'saved':
+          state.saved = message.step;
+          status(`saved to this browser (IndexedDB) at step ${message.step}`);
+          return;
+        case 'loaded':
+          state.loaded = message.step;
+          $<HTMLSelectElement>('pcnn-dataset').value = message.dataset;
+          status(message.key === 'file' ? `loaded the model file (step ${message.step})` : `loaded from this browser (IndexedDB), step ${message.step}`);
+          return;
+        case 'exported':
+          options.download(`tfgen-pixelcnn-${message.saved.dataset}-step-${message.saved.step}.json`, new Blob([savedToJson(message.saved)], { type: 'application/json' }));
           return;
         case 'error':
           if (message.context === 'training') setPlaying(false);

@@ -1,14 +1,19 @@
 /// <reference lib="webworker" />
 // PixelCNN training and pixel-by-pixel sampling, off the page's thread: each drawn pixel is posted at once.
-import type { ImageDatasetName } from './assets';
+import { expectOneOf } from '@tfgen/core';
+import { IMAGE_DATASETS, type ImageDatasetName } from './assets';
 import { loaders } from './backend-loaders';
 import { chooseBackend, type BackendChoiceReport } from './backend-probe';
-import { PixelCnnLab, type PixelSampler, type SampledPixel } from './pixel-cnn-lab';
+import { loadRecord, saveRecord } from './lab-store';
+import { PixelCnnLab, type PixelSampler, type SampledPixel, type SavedPixelCnn } from './pixel-cnn-lab';
 import type { BackendChoice } from './protocol';
 import { serialQueue } from './serial-queue';
 import { loadImageSubset, yieldToEvents } from './worker-support';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+/** A saved PixelCNN run with the dataset it trains on: what IndexedDB and model files hold. */
+export type SavedPixelCnnRun = SavedPixelCnn & { dataset: ImageDatasetName };
 
 /** Page -> PixelCNN worker. */
 export type ToPixelCnnWorker =
@@ -17,7 +22,11 @@ export type ToPixelCnnWorker =
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'sample'; count: number; seed: number }
-  | { type: 'stop-sampling' };
+  | { type: 'stop-sampling' }
+  | { type: 'save'; key: string }
+  | { type: 'load'; key: string }
+  | { type: 'export' }
+  | { type: 'import'; saved: SavedPixelCnnRun };
 
 /** PixelCNN worker -> page. */
 export type FromPixelCnnWorker =
@@ -26,6 +35,9 @@ export type FromPixelCnnWorker =
   | { type: 'sample-start'; count: number; height: number; width: number }
   | ({ type: 'pixel'; drawn: number; total: number } & SampledPixel)
   | { type: 'sample-end'; drawn: number; total: number; seconds: number; stopped: boolean }
+  | { type: 'saved'; key: string; step: number }
+  | { type: 'loaded'; key: string; dataset: ImageDatasetName; step: number }
+  | { type: 'exported'; saved: SavedPixelCnnRun }
   | { type: 'error'; context: string; message: string };
 
 const TRAIN_SLICE_MS = 300;
@@ -33,6 +45,7 @@ const TRAIN_SLICE_MS = 300;
 const SAMPLE_SLICE_MS = 40;
 let baseUrl = '';
 let lab: PixelCnnLab | null = null;
+let labDataset: ImageDatasetName = 'mnist';
 let playing = false;
 let sampling: { sampler: PixelSampler; started: number } | null = null;
 const enqueue = serialQueue();
@@ -45,11 +58,31 @@ function postTrained(stepsPerSecond: number | null): void {
   post({ type: 'trained', step: lab.step, loss: loss ?? null, bitsPerDim: bitsPerDim ?? null, playing, stepsPerSecond });
 }
 
+const loadData = (dataset: ImageDatasetName) => loadImageSubset(dataset, baseUrl, { scale: '[0,1]', binarization: 'dynamic' });
+
 async function build(dataset: ImageDatasetName, seed: number): Promise<void> {
-  const data = await loadImageSubset(dataset, baseUrl, { scale: '[0,1]', binarization: 'dynamic' });
+  const data = await loadData(dataset);
   lab?.dispose();
   lab = new PixelCnnLab(data, { seed });
+  labDataset = dataset;
   postTrained(null);
+}
+
+/** Replaces the run by a saved one (from IndexedDB, or a file when `key` is 'file'). */
+async function restore(saved: SavedPixelCnnRun, key: string): Promise<void> {
+  const dataset = expectOneOf(saved?.dataset, 'saved.dataset', IMAGE_DATASETS);
+  endSampling(true);
+  const next = await PixelCnnLab.load(await loadData(dataset), saved);
+  lab?.dispose();
+  lab = next;
+  labDataset = dataset;
+  postTrained(null);
+  post({ type: 'loaded', key, dataset, step: next.step });
+}
+
+async function snapshot(): Promise<SavedPixelCnnRun> {
+  if (!lab) throw new Error('no PixelCNN to save yet');
+  return { ...(await lab.save()), dataset: labDataset };
 }
 
 async function trainLoop(): Promise<void> {
@@ -140,6 +173,21 @@ async function handle(message: ToPixelCnnWorker): Promise<void> {
     }
     case 'stop-sampling':
       endSampling(true);
+      return;
+    case 'save': {
+      const saved = await snapshot();
+      await saveRecord(message.key, saved);
+      post({ type: 'saved', key: message.key, step: saved.step });
+      return;
+    }
+    case 'load':
+      await restore(await loadRecord<SavedPixelCnnRun>(message.key, 'a saved PixelCNN'), message.key);
+      return;
+    case 'export':
+      post({ type: 'exported', saved: await snapshot() });
+      return;
+    case 'import':
+      await restore(message.saved, 'file');
       return;
   }
 }

@@ -15,7 +15,7 @@ let context: BrowserContext;
 let problems: string[] = [];
 
 type GanState = { view: { step: number; model: string; dataset: string; rows: number; columns: number; grid: { width: number; height: number; data: Uint8Array } } | null; views: number; viewBackend: string | null; saved: number | null; backend: { report: { name: string } } | null };
-type PixelState = { backend: { report: { name: string } } | null; step: number; drawn: number; total: number; sampling: boolean; samplesFinished: number };
+type PixelState = { backend: { report: { name: string } } | null; step: number; drawn: number; total: number; sampling: boolean; samplesFinished: number; saved: number | null; loaded: number | null };
 
 async function open(query: string): Promise<Page> {
   const page = await context.newPage();
@@ -165,13 +165,37 @@ describe('image GANs in Chromium', () => {
     await page.close();
   });
 
-  it('PixelCNN: trains, then sampling fills the canvas pixel by pixel in raster order, and stops on request', async () => {
+  it('PixelCNN: trains, saves to IndexedDB and a file and loads back, then sampling fills the canvas pixel by pixel and stops on request', async () => {
     const page = await open('?backend=wasm&tab=pixelcnn');
     await page.waitForFunction(() => (window as unknown as { tfgenPixelCnn?: PixelState }).tfgenPixelCnn?.backend != null, null, { timeout: 90_000 });
     await page.click('#pcnn-play');
     await page.waitForFunction(() => Number(document.getElementById('pcnn-step-count')?.textContent) >= 1, null, { timeout: 120_000, polling: 250 });
     await page.click('#pcnn-play');
+    await page.waitForFunction(() => document.getElementById('pcnn-play')?.getAttribute('aria-pressed') === 'false');
+    await page.waitForTimeout(500); // the pause's final report
     expect(Number(await page.textContent('#pcnn-loss'))).toBeGreaterThan(0);
+    // IndexedDB save, reset, load: the same step and batch NLL come back; then the same through a model file.
+    await page.click('#pcnn-save');
+    await page.waitForFunction(() => (window as unknown as { tfgenPixelCnn: PixelState }).tfgenPixelCnn.saved !== null, null, { timeout: 30_000 });
+    const saved = (await pixelState(page)).saved!;
+    expect(saved).toBeGreaterThanOrEqual(1);
+    const savedLoss = await page.textContent('#pcnn-loss');
+    const resetAndWait = async () => {
+      await page.click('#pcnn-reset');
+      await page.waitForFunction(() => document.getElementById('pcnn-step-count')?.textContent === '0', null, { timeout: 30_000 });
+      expect(await page.textContent('#pcnn-loss')).toBe('-');
+    };
+    await resetAndWait();
+    await page.click('#pcnn-load');
+    await page.waitForFunction((n) => Number(document.getElementById('pcnn-step-count')?.textContent) === n, saved, { timeout: 30_000 });
+    expect(await page.textContent('#pcnn-loss')).toBe(savedLoss);
+    expect(await page.textContent('#pcnn-status')).toBe(`loaded from this browser (IndexedDB), step ${saved}`);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('#pcnn-download')]);
+    expect(file.suggestedFilename()).toBe(`tfgen-pixelcnn-mnist-step-${saved}.json`);
+    await resetAndWait();
+    await page.setInputFiles('#pcnn-upload', await file.path());
+    await page.waitForFunction((n) => Number(document.getElementById('pcnn-step-count')?.textContent) === n, saved, { timeout: 30_000 });
+    expect(await page.textContent('#pcnn-loss')).toBe(savedLoss);
     await page.fill('#pcnn-count', '2');
     await page.click('#pcnn-sample');
     await page.waitForFunction(() => (window as unknown as { tfgenPixelCnn: PixelState }).tfgenPixelCnn.drawn >= 30, null, { timeout: 60_000, polling: 50 });
