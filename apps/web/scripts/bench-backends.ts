@@ -117,7 +117,7 @@ Command: \`cd apps/web && npx tsx scripts/bench-backends.ts ${seconds}\` (${new 
 ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end; nice ${getPriority()}: the numbers are lower bounds); Debian \`chromium\` headless.
 
 Setting: the GAN tab's defaults: DCGAN from @tfgen/architectures (28x28x1, width 16: G dense -> 7x7x32 -> 14x14x16 -> 28x28x1
-transposed 4x4 convs with batch norm; D 4x4 stride-2 convs 16, 32 with batch norm, LeakyReLU), latent 32, batch 32, non-saturating
+transposed 4x4 convs with batch norm; D 4x4 stride-2 convs 16, 32 with LeakyReLU(0.2), batch norm on the second), latent 32, batch 32, non-saturating
 loss, Adam(5e-4, 0.5), on the app's 2000-image Fashion-MNIST subset, in the tab's own Web Worker, after the 2D lab was paused.
 One step = one D update + one G update. "Wall steps/s" counts steps over ${seconds} s after a 5 s warm-up, including a sample-grid
 view (64 samples) after each 300 ms slice; "training steps/s" is the worker's median per slice.
