@@ -3,7 +3,9 @@
  * each kernel variant: tf.profile's kernel milliseconds summed per kernel name (a kernel that calls
  * other kernels counts them too), plus the process CPU seconds of a whole step (all threads).
  *
- *   cd packages/core && npx tsup && npx tsx bench/kernel-profile.ts [--variants fast:1,lowered] [--top 15]
+ *   cd packages/core && npx tsup && npx tsx bench/kernel-profile.ts [--variants fast:1,lowered] [--top 15] [--shapes]
+ *
+ * --shapes also prints how many conv/matmul calls of each shape one step makes (to count its FLOPs).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -13,6 +15,8 @@ const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
 const variants = flag('--variants', 'fast:1,lowered').split(',');
 const top = Number(flag('--top', '15'));
+const shapes = args.includes('--shapes');
+const GEMM_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul'];
 const batch = 64;
 
 await initBackend({ prefer: 'wasm' });
@@ -63,6 +67,7 @@ for (const variant of variants) {
     cpu.push((c.user + c.system) / 1000);
   }
   const info = await tf.profile(() => { step(); });
+  const shapeCounts = new Map<string, number>();
   const byKernel = new Map<string, { ms: number; calls: number; shapes: Set<string> }>();
   for (const k of info.kernels) {
     const ms = (await k.kernelTimeMs) as number;
@@ -70,11 +75,16 @@ for (const variant of variants) {
     entry.ms += ms;
     entry.calls++;
     entry.shapes.add(JSON.stringify(k.inputShapes));
+    if (GEMM_KERNELS.includes(k.name)) {
+      const key = `${k.name} ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`;
+      shapeCounts.set(key, (shapeCounts.get(key) ?? 0) + 1);
+    }
     byKernel.set(k.name, entry);
   }
   const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((sum, [, e]) => sum + e.ms, 0);
   const w = wasmKernelInfo();
   console.log(`\n## ${w.variant}${w.variant === 'fast' ? `, ${w.threads} thread(s)` : ''}: step CPU ms (all threads) ${cpu.map((v) => v.toFixed(0)).join(' ')}, wall ms ${wall.map((v) => v.toFixed(0)).join(' ')}; profiled kernel ms ${total.toFixed(0)}`);
+  if (shapes) for (const [key, count] of shapeCounts) console.log(`  ${String(count).padStart(3)}x ${key}`);
   for (const [name, e] of rows.slice(0, top)) console.log(`${name.padEnd(24)} ${e.ms.toFixed(1).padStart(8)} ${String(e.calls).padStart(4)}  ${[...e.shapes].slice(0, 3).join(' ')}`);
 }

@@ -113,15 +113,17 @@ export type ConvRoutingGeometry = Pick<ConvGeometry, 'filterHeight' | 'filterWid
 /**
  * Whether a conv goes to the kernel the fast one replaced (XNNPACK's conv, or the lowered
  * gradients built on it) because that one needs less CPU (bench/conv-routing.ts,
- * docs/results/core-fast-kernels.md): stride-1 windows of 9+ taps (im2col would copy every input
- * value 9+ times; XNNPACK reads it in place) for the forward conv and the input gradient, and fewer
- * than 8 output channels (GEMM panels are 8 columns wide) for the forward conv and the filter gradient.
+ * docs/results/core-fast-kernels.md): the forward conv and the input gradient of stride-1 convs
+ * (XNNPACK's indirect conv reads the input in place; im2col copies it once per tap, and even
+ * pointwise convs ran 1.7x faster there), and the forward conv and filter gradient of convs with
+ * fewer than 8 output channels (the GEMM's panels are 8 columns wide). Strided convs' input
+ * gradients and all other filter gradients stay on the fast kernels, which beat the lowered ones.
  */
 export function stockConvPreferred(kernel: 'forward' | 'backpropInput' | 'backpropFilter', g: ConvRoutingGeometry): boolean {
-  const wideStrideOne = g.strideHeight === 1 && g.strideWidth === 1 && g.filterHeight * g.filterWidth >= 9;
+  const strideOne = g.strideHeight === 1 && g.strideWidth === 1;
   const fewOutputs = g.outChannels < 8;
-  if (kernel === 'forward') return wideStrideOne || fewOutputs;
-  if (kernel === 'backpropInput') return wideStrideOne;
+  if (kernel === 'forward') return strideOne || fewOutputs;
+  if (kernel === 'backpropInput') return strideOne;
   return fewOutputs;
 }
 
