@@ -211,7 +211,7 @@ function benchCommand(program: Command): void {
     .description('performance suite: median step time, samples/s, memory and ratios to a same-run baseline per model and backend, PyTorch DCGAN reference, long-run memory')
     .option('--steps <n>', 'most timed calls per model and backend (default 20)')
     .option('--row-seconds <s>', 'time budget of the timed calls of one row, in seconds (default 20)')
-    .option('--long-steps <n>', 'steps of the long mlp-gan run that checks tensor count and RSS stay flat from step 100 on (default 2000; 0 skips)')
+    .option('--long-steps <n>', 'steps of the long mlp-gan run that checks tensor count and RSS stay flat from step 100 on (default 10000; 0 skips)')
     .option('--long-dcgan-steps <n>', 'steps of a long DCGAN run (default 0: skipped)')
     .option('--backends <list>', 'comma-separated: wasm (both kernel variants), wasm-fast, wasm-lowered, cpu, webgpu, tensorflow (default wasm,cpu)')
     .option('--models <list>', 'comma-separated models (default: all; "none" to run only the long runs)')
