@@ -47,8 +47,9 @@ async function shoot(page: Page, name: string, what: string): Promise<void> {
 {
   const page = await open('?backend=wasm&compare=1');
   await page.waitForFunction(() => document.getElementById('a-step')?.textContent !== '-' && (window as unknown as { tfgenLab?: { frames: { a?: unknown } } }).tfgenLab?.frames.a !== undefined, null, { timeout: 120_000 });
-  await playFor(page, 'play', Math.min(seconds, 30) * 1000);
-  await shoot(page, 'web-2d-lab.png', `2D lab, run A vs run B (packing 2) on the ring of 8, wasm, step ${await text(page, 'a-step')}: A covers ${await text(page, 'a-modes')} modes (${await text(page, 'a-hq')} high quality), B ${await text(page, 'b-modes')} (${await text(page, 'b-hq')})`);
+  const labSeconds = Math.min(seconds, 30);
+  await playFor(page, 'play', labSeconds * 1000);
+  await shoot(page, 'web-2d-lab.png', `2D lab, run A vs run B (packing 2) on the ring of 8, wasm, ${labSeconds} s of training: step ${await text(page, 'a-step')}: A covers ${await text(page, 'a-modes')} modes (${await text(page, 'a-hq')} high quality), B ${await text(page, 'b-modes')} (${await text(page, 'b-hq')})`);
   await page.close();
 }
 
@@ -56,8 +57,9 @@ async function shoot(page: Page, name: string, what: string): Promise<void> {
 {
   const page = await open('?backend=wasm&tab=images');
   await page.waitForFunction(() => (window as unknown as { tfgenImages?: { view: unknown } }).tfgenImages?.view != null, null, { timeout: 120_000 });
-  await playFor(page, 'vae-play', Math.min(seconds, 45) * 1000);
-  await shoot(page, 'web-images-vae.png', `VAE (2-D latent) on 2000 MNIST digits, wasm, step ${await text(page, 'vae-step-count')}: -ELBO of a fixed batch ${await text(page, 'vae-eval')} nats`);
+  const vaeSeconds = Math.min(seconds, 45);
+  await playFor(page, 'vae-play', vaeSeconds * 1000);
+  await shoot(page, 'web-images-vae.png', `VAE (2-D latent) on 2000 MNIST digits, wasm, ${vaeSeconds} s of training: step ${await text(page, 'vae-step-count')}: -ELBO of a fixed batch ${await text(page, 'vae-eval')} nats`);
   await page.close();
 }
 
