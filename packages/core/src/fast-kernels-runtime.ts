@@ -59,8 +59,10 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 // The worker: instantiate the module on the shared memory, then wait for jobs and join them.
 // Spins briefly before sleeping: kernels come in bursts, and a futex wake costs ~50 us.
+// Workers exist only where process.getBuiltinModule does (see nodeWorkerThreads), so the worker uses it too:
+// Node modules are looked up at run time, never imported, and browser bundles stay free of them.
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData } = process.getBuiltinModule('node:worker_threads');
 const { module, memory, control, thread, spins } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const words = new Int32Array(memory.buffer, control, 4);
