@@ -61,7 +61,8 @@ describe('shipped classifiers', () => {
     const before = tf.memory().numTensors;
     const acc = await accuracy(mnist, mnistTest(500));
     expect(tf.memory().numTensors).toBe(before);
-    expect(mnist.testAccuracy).toBeGreaterThan(0.98);
+    // target 0.99 not reached yet (98.64%, docs/results/metrics-classifiers.md): guard the shipped figure
+    expect(mnist.testAccuracy).toBeGreaterThanOrEqual(0.986);
     expect(acc).toBeGreaterThan(mnist.testAccuracy - 0.03); // 500 of the 10,000 images the script scored
     mnist.dispose();
   });
@@ -69,7 +70,7 @@ describe('shipped classifiers', () => {
   it('classify Fashion-MNIST test images as accurately as the training script measured', async () => {
     const fashion = loadFashionMnistClassifier();
     const acc = await accuracy(fashion, fashionTest(40));
-    expect(fashion.testAccuracy).toBeGreaterThan(0.88);
+    expect(fashion.testAccuracy).toBeGreaterThanOrEqual(0.9); // the target
     expect(acc).toBeGreaterThan(fashion.testAccuracy - 0.07); // 400 images: binomial std ~1.6%
     fashion.dispose();
   });
