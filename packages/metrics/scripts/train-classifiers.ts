@@ -8,7 +8,8 @@
  *   npx tsx scripts/train-classifiers.ts fashion 4
  * Arguments: dataset (mnist | fashion), epochs (default 4), seed (default 1), batch size (default 128),
  * largest random shift in pixels for augmentation (default 1), dropout rate on the 64 features
- * before the softmax layer (default 0.25; the conv features always get 0.25).
+ * before the softmax layer (default 0: at 0.25 MNIST under-fit and stopped at 98.64%; the conv
+ * features always get 0.25).
  * Training: Adam, learning rate 2e-3 decayed to 1e-5 on a cosine over all steps; each training image
  * shifted by a random whole number of pixels in [-shift, shift] on both axes (zero fill).
  * Runs on the wasm backend with @tfgen/core's training kernels (conv gradients); ~3 CPU-min/epoch.
@@ -34,7 +35,7 @@ const epochs = Number(process.argv[3] ?? 4);
 const seed = Number(process.argv[4] ?? 1);
 const batchSize = Number(process.argv[5] ?? 128);
 const maxShift = Number(process.argv[6] ?? 1);
-const featureDropout = Number(process.argv[7] ?? 0.25);
+const featureDropout = Number(process.argv[7] ?? 0);
 if (!['mnist', 'fashion'].includes(dataset)) throw new Error(`dataset: expected mnist or fashion, got ${dataset}`);
 for (const [name, value] of [['epochs', epochs], ['seed', seed], ['batch size', batchSize], ['shift', maxShift]] as const) {
   if (!Number.isInteger(value) || value < (name === 'shift' || name === 'seed' ? 0 : 1)) throw new Error(`${name}: expected a whole number, got ${value}`);

@@ -31,8 +31,8 @@ describe('classifier packaging', () => {
   });
 
   it('ships the batch-norm moving statistics, and dropout is off when classifying', () => {
-    // trained without feature dropout; loads into the default build (dropout has no weights)
-    const model = withSeededRandom(new Rng(4), () => buildClassifierModel(10, { featureDropout: 0 }));
+    // trained with feature dropout 0.5; loads into the default build (dropout has no weights)
+    const model = withSeededRandom(new Rng(4), () => buildClassifierModel(10, { featureDropout: 0.5 }));
     // Trained-looking statistics, far from the initial mean 0 / variance 1, so a lost one would show
     // (weight names get a numeric suffix per model built, hence includes()).
     const names = model.weights.map((w) => w.name);

@@ -19,14 +19,14 @@ export const CLASSIFIER_FEATURE_SIZE = 64;
 export interface ClassifierDropout {
   /** Dropout rate on the flattened conv features, in [0, 1) (default 0.25). */
   readonly convDropout?: number;
-  /** Dropout rate on the 64 features before the softmax layer, in [0, 1) (default 0.25). */
+  /** Dropout rate on the 64 features before the softmax layer, in [0, 1) (default 0, as the shipped weights were trained). */
   readonly featureDropout?: number;
 }
 
 /** Builds the (untrained) classifier; call inside `withSeededRandom` for reproducible init. */
 export function buildClassifierModel(numClasses = 10, dropout: ClassifierDropout = {}): tfl.Sequential {
   const convDropout = dropout.convDropout ?? 0.25;
-  const featureDropout = dropout.featureDropout ?? 0.25;
+  const featureDropout = dropout.featureDropout ?? 0;
   for (const [name, rate] of [['dropout.convDropout', convDropout], ['dropout.featureDropout', featureDropout]] as const) {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new ArgumentError(name, 'a rate in [0, 1)', rate);
   }
