@@ -8,7 +8,7 @@ import { GanImagesLab, checkGanImagesSettings, type GanImagesSettings, type GanI
 import { loadRecord, saveRecord } from './lab-store';
 import type { BackendChoice } from './protocol';
 import { serialQueue } from './serial-queue';
-import { loadImageSubset, yieldToEvents } from './worker-support';
+import { loadImageSubset, trainForSlice, yieldToEvents } from './worker-support';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -76,18 +76,13 @@ async function loop(): Promise<void> {
   while (playing && lab) {
     await enqueue(() => {
       if (!playing || !lab) return;
-      const start = performance.now();
-      let steps = 0;
-      try {
-        do {
-          lab.train(1);
-          steps++;
-        } while (performance.now() - start < SLICE_MS);
-      } catch (error) {
+      const current = lab;
+      const { stepsPerSecond, error } = trainForSlice(() => current.train(1), SLICE_MS);
+      if (error) {
         playing = false;
-        post({ type: 'error', context: 'training', message: (error as Error).message });
+        post({ type: 'error', context: 'training', message: error.message });
       }
-      postView(steps / ((performance.now() - start) / 1000));
+      postView(stepsPerSecond);
     });
     await yieldToEvents();
   }

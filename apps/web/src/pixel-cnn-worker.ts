@@ -8,7 +8,7 @@ import { loadRecord, saveRecord } from './lab-store';
 import { PixelCnnLab, type PixelSampler, type SampledPixel, type SavedPixelCnn } from './pixel-cnn-lab';
 import type { BackendChoice } from './protocol';
 import { serialQueue } from './serial-queue';
-import { loadImageSubset, yieldToEvents } from './worker-support';
+import { loadImageSubset, trainForSlice, yieldToEvents } from './worker-support';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -89,18 +89,13 @@ async function trainLoop(): Promise<void> {
   while (playing && lab) {
     await enqueue(() => {
       if (!playing || !lab) return;
-      const start = performance.now();
-      let steps = 0;
-      try {
-        do {
-          lab.train(1);
-          steps++;
-        } while (performance.now() - start < TRAIN_SLICE_MS);
-      } catch (error) {
+      const current = lab;
+      const { stepsPerSecond, error } = trainForSlice(() => current.train(1), TRAIN_SLICE_MS);
+      if (error) {
         playing = false;
-        post({ type: 'error', context: 'training', message: (error as Error).message });
+        post({ type: 'error', context: 'training', message: error.message });
       }
-      postTrained(steps / ((performance.now() - start) / 1000));
+      postTrained(stepsPerSecond);
     });
     await yieldToEvents();
   }

@@ -20,3 +20,22 @@ export async function loadImageSubset(name: ImageDatasetName, baseUrl: string, o
 export function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/**
+ * Calls `trainOne` at least once and again until `sliceMs` have passed, so a worker trains in slices
+ * between messages. An error stops the slice and is returned, not thrown, with the rate so far.
+ */
+export function trainForSlice(trainOne: () => void, sliceMs: number): { stepsPerSecond: number; error: Error | null } {
+  const start = performance.now();
+  let steps = 0;
+  let error: Error | null = null;
+  try {
+    do {
+      trainOne();
+      steps++;
+    } while (performance.now() - start < sliceMs);
+  } catch (caught) {
+    error = caught as Error;
+  }
+  return { stepsPerSecond: steps / ((performance.now() - start) / 1000), error };
+}
