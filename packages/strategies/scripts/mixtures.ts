@@ -8,7 +8,7 @@
  *   M="node --import tsx --import ./scripts/esm-dir-imports.mjs scripts/mixtures.ts"
  *   TSX_TSCONFIG_PATH=scripts/tsconfig.json $M run --out rows.jsonl --steps 3000 --seeds 1,2,3,4,5 \
  *     --datasets ring,grid --strategies all [--eval-every 500] [--hidden 64] [--lr 1e-3] \
- *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
+ *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--gp-target 1] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
  *   ... $M table --in rows.jsonl [--tag name] [--at 500,1000] [--out table.md]   (mean ± sd over seeds per dataset x strategy;
  *       --at: modes covered at those steps too, from the --eval-every curves)
  *   ... $M plot --in samples.jsonl [--tag name] --out scatter.png   (one seed per strategy over the true modes)
@@ -23,7 +23,8 @@
  * docs/results/strategies-mixtures.md). Adam(lr, beta1 0.5) for both networks.
  * Strategies: unrolled = k unrolled Adam steps (from zero moments, at D's current lr), second-order term kept unless --first-order;
  * pacgan2 = packing 2 (D input 4); minibatchDisc = MinibatchDiscrimination(8 kernels x 3) before D's
- * last layer; wganGp = Wasserstein + GP 10, 5 critic steps, Adam(lr, 0.5, 0.9); snHinge =
+ * last layer; wganGp = Wasserstein + GP 10 (target --gp-target, default 1), 5 critic steps (each on a fresh
+ * real batch), Adam(lr, 0.5, 0.9); snHinge =
  * spectralNorm on every D layer + hinge loss, Adam(lr, 0.5, 0.9); ttur = G lr/4, D lr.
  */
 import '@tensorflow/tfjs-backend-cpu';
@@ -55,6 +56,9 @@ const unrolledSteps = Number(flag('unrolled-steps', '5'));
 const secondOrder = !flags.has('first-order');
 const decay = flags.has('decay');
 const minibatchMean = flags.has('minibatch-mean');
+// --gp-target 0: wganGp with the zero-centred penalty (a generator on the data is then a fixed point).
+const gpTarget = Number(flag('gp-target', '1'));
+if (!(gpTarget >= 0)) throw new Error(`--gp-target: expected a number >= 0, got "${flags.get('gp-target')}"`);
 const arch = flag('arch', 'small');
 if (arch !== 'small' && arch !== 'unrolled') throw new Error(`--arch: expected small or unrolled, got "${arch}"`);
 // --arch unrolled: the unrolled-GAN paper's MLPs take a 256-D latent; the small nets a 2-D one.
@@ -177,7 +181,7 @@ const strategies: Record<string, Build> = {
   }),
   pacgan2: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed, { inputDim: 4 }), variant: vanillaGan(), optimizers: vanillaOptimizers(), packing: 2 }),
   minibatchDisc: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed, { minibatch: true }), variant: vanillaGan(), optimizers: vanillaOptimizers() }),
-  wganGp: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed), variant: wganGp(), optimizers: { generator: adam(lr, 0.9), discriminator: adam(lr, 0.9) } }),
+  wganGp: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed), variant: wganGp({ penaltyTarget: gpTarget }), optimizers: { generator: adam(lr, 0.9), discriminator: adam(lr, 0.9) } }),
   snHinge: (seed) => ({
     generator: generator(seed),
     discriminator: discriminator(seed, { sn: true }),
@@ -279,8 +283,15 @@ async function run(): Promise<void> {
         let count = 0;
         for (let step = 0; step < steps; step++) {
           const batch = data.next();
-          const metrics = gan.trainStep(batch, { step, rng });
-          tf.dispose(batch.x);
+          const drawn = [batch.x];
+          // As under the core Trainer: extra critic steps draw fresh real batches (createGan's freshRealBatches).
+          const nextBatch = () => {
+            const extra = data.next();
+            drawn.push(extra.x);
+            return extra;
+          };
+          const metrics = gan.trainStep(batch, { step, rng, nextBatch });
+          tf.dispose(drawn);
           for (const [key, value] of Object.entries(metrics)) if (!key.startsWith('lr/')) sums[key] = (sums[key] ?? 0) + value;
           count++;
           if (evalEvery > 0 && (step + 1) % evalEvery === 0 && step + 1 < steps) {
@@ -318,7 +329,7 @@ async function run(): Promise<void> {
           within10Std: loose.highQualityFraction,
           seconds: (Date.now() - started) / 1000,
           cpuSeconds: (used.user + used.system) / 1e6,
-          settings: { arch, latentDim, ...(arch === 'small' ? { hidden } : {}), lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std },
+          settings: { arch, latentDim, ...(arch === 'small' ? { hidden } : {}), lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std, ...(strategy === 'wganGp' ? { freshRealBatches: true, gpTarget } : {}) },
           curve,
         };
         appendFileSync(out, JSON.stringify(row) + '\n');

@@ -10,7 +10,8 @@
  *
  * Flags: --impl gan|hand, --steps, --every (log period), --seed, --hidden (width), --depth (hidden
  * layers of each net), --latent, --batch, --lr, --beta1, --beta2, --lambda (penalty weight),
- * --critic-steps, --radius, --std (ring), --out rows.jsonl (one JSON line per log).
+ * --critic-steps, --radius, --std (ring), --fresh true|false (gan: a fresh real batch per critic
+ * step, as the hand loop always does), --out rows.jsonl (one JSON line per log).
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -44,6 +45,7 @@ const beta1 = num('beta1', 0.5);
 const beta2 = num('beta2', 0.9);
 const lambda = num('lambda', 10);
 const criticSteps = num('critic-steps', 5);
+const fresh = flag('fresh', 'true') !== 'false';
 const mixture = ringOfGaussians({ radius: num('radius', 1), std: num('std', 0.01) });
 const out = flags.get('out');
 
@@ -106,7 +108,7 @@ function probe(G: tfl.LayersModel, D: tfl.LayersModel, step: number, logged: Rec
     cosTowardsNearestMode: cosSum / n,
   };
   console.log(JSON.stringify(row, (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) / 1e4 : v)));
-  if (out) appendFileSync(out, JSON.stringify({ ...row, settings: { seed, hidden, depth, latentDim, batchSize, lr, beta1, beta2, lambda, criticSteps, radius, std: mixture.std } }) + '\n');
+  if (out) appendFileSync(out, JSON.stringify({ ...row, settings: { ...(impl === 'gan' ? { freshRealBatches: fresh } : {}), seed, hidden, depth, latentDim, batchSize, lr, beta1, beta2, lambda, criticSteps, radius, std: mixture.std } }) + '\n');
 }
 
 async function main(): Promise<void> {
@@ -136,19 +138,27 @@ async function main(): Promise<void> {
       discriminator: D,
       latentDim,
       variant: wganGp({ penaltyWeight: lambda, criticSteps }),
+      freshRealBatches: fresh,
       optimizers: { generator: { kind: 'adam', learningRate: lr, beta1, beta2 }, discriminator: { kind: 'adam', learningRate: lr, beta1, beta2 } },
     });
     for (let step = 0; step < steps; step++) {
       const x = realBatch();
-      const metrics = gan.trainStep({ x }, { step, rng });
-      x.dispose();
+      const drawn: tf.Tensor[] = [x];
+      // As under the core Trainer: critic steps after the first draw fresh real batches.
+      const nextBatch = () => {
+        const extra = realBatch();
+        drawn.push(extra);
+        return { x: extra };
+      };
+      const metrics = gan.trainStep({ x }, { step, rng, nextBatch });
+      tf.dispose(drawn);
       add({ wasserstein: -metrics['loss/discriminator'], penalty: metrics['penalty/gradient'], generatorLoss: metrics['loss/generator'] });
       if ((step + 1) % every === 0) probe(G, D, step + 1, flush());
     }
     gan.dispose();
   } else {
-    const optimizerG = tf.train.adam(lr, beta1, beta2);
-    const optimizerD = tf.train.adam(lr, beta1, beta2);
+    const optimizerG: tf.Optimizer = tf.train.adam(lr, beta1, beta2);
+    const optimizerD: tf.Optimizer = tf.train.adam(lr, beta1, beta2);
     const varsG = G.trainableWeights.map((w) => w.read() as tf.Variable);
     const varsD = D.trainableWeights.map((w) => w.read() as tf.Variable);
     const critic = (x: tf.Tensor) => tf.reshape(D.apply(x, { training: true }) as tf.Tensor, [-1]);

@@ -4,6 +4,7 @@ import { ArgumentError, MemoryCheckpointStore, Rng, Trainer, withSeededRandom, t
 import { hinge, nonSaturating } from '@tfgen/losses';
 import { describe, expect, it } from 'vitest';
 import { createGan, type CreateGanOptions } from './gan';
+import { resolveGanVariant } from './gan-variant';
 import { spectralNorm } from './spectral-norm';
 import { linearDecay } from './schedules';
 import { vanillaGan } from './variants/vanilla';
@@ -129,6 +130,40 @@ describe('createGan', () => {
     expect(m5['lr/discriminator']).toBe(4e-4);
     expect(gan.optimizers().generator).not.toBe(gan.optimizers().discriminator);
     x.dispose();
+  });
+
+  it('critic steps after the first train on fresh real batches from context.nextBatch', () => {
+    // Three critic steps; record what each sees and the D weights after one trainStep.
+    const run = (freshRealBatches: boolean | undefined, extra: (call: number) => tf.Tensor2D) => {
+      const gan = createGan({
+        generator: mlp(2, [8], 2, 'relu', 40),
+        discriminator: mlp(2, [8], 1, 'relu', 41),
+        latentDim: 2,
+        variant: vanillaGan(),
+        discriminatorSteps: 3,
+        ...(freshRealBatches === undefined ? {} : { freshRealBatches }),
+      });
+      const drawn: tf.Tensor[] = [];
+      const x = points(8, 42);
+      gan.trainStep({ x }, { ...context(0), nextBatch: () => { const b = { x: extra(drawn.length) }; drawn.push(b.x); return b; } });
+      const weights = snapshot(gan.discriminator);
+      tf.dispose([x, ...drawn]);
+      gan.dispose();
+      return { calls: drawn.length, weights };
+    };
+    const fresh = run(undefined, (call) => points(8, 100 + call));
+    const reused = run(false, (call) => points(8, 100 + call));
+    const freshButSame = run(true, () => points(8, 42));
+    expect(fresh.calls).toBe(2);
+    expect(reused.calls).toBe(0);
+    expect(freshButSame.calls).toBe(2);
+    // Fresh batches that equal the first give the reused run exactly; different ones do not.
+    expect(changed(freshButSame.weights, reused.weights)).toBe(false);
+    expect(changed(fresh.weights, reused.weights)).toBe(true);
+    expect(createGan({ generator: mlp(2, [8], 2), discriminator: mlp(2, [8], 1), latentDim: 2, variant: vanillaGan() }).config()['freshRealBatches']).toBe(true);
+    expect(() =>
+      createGan({ generator: mlp(2, [8], 2), discriminator: mlp(2, [8], 1), latentDim: 2, variant: vanillaGan(), freshRealBatches: 'yes' as unknown as boolean }),
+    ).toThrow(/freshRealBatches/);
   });
 
   it('PacGAN packing, label smoothing, instance noise, EMA, minibatch discrimination', () => {
@@ -323,5 +358,41 @@ describe('WGAN-GP end to end', () => {
     gan.dispose();
     G.dispose();
     D.dispose();
+  });
+});
+
+describe('Dirac-GAN (Mescheder et al. 2018): why WGAN-GP does not settle on point-like modes', () => {
+  it('with G on the data, the WGAN-GP critic settles at slope 1 and pushes G off; with penaltyTarget 0 it settles at 0', () => {
+    const before = tf.memory().numTensors;
+    // Data at 0, G(z) = theta = 0 (already on the data), critic D(x) = slope * x.
+    for (const target of [1, 0]) {
+      const variant = resolveGanVariant(wganGp({ penaltyTarget: target }));
+      const slope = tf.tidy(() => tf.variable(tf.scalar(0.3)));
+      const critic = (x: tf.Tensor) => tf.mul(x, slope);
+      const real = tf.zeros([16, 1]);
+      const fake = tf.zeros([16, 1]);
+      const rng = new Rng(1);
+      for (let step = 0; step < 300; step++) {
+        // The Wasserstein term is 0 here, so only the penalty moves the slope: towards `target`.
+        const { value, grads } = tf.variableGrads(
+          () =>
+            variant.regularizers.reduce(
+              (total, r) => tf.add(total, tf.mul(r.weight, r.apply({ critic, real, fake, rng, step }))),
+              variant.discriminatorLoss(critic(real), critic(fake)),
+            ) as tf.Scalar,
+          [slope],
+        );
+        const next = tf.tidy(() => tf.sub(slope, tf.mul(0.01, grads[slope.name])));
+        slope.assign(next as tf.Scalar);
+        tf.dispose([next, value, grads[slope.name]]);
+      }
+      expect(slope.dataSync()[0]).toBeCloseTo(target, 4);
+      // G's gradient at the data is -slope: nonzero (G is pushed off the mode) unless the target is 0.
+      const theta = tf.scalar(0);
+      const pull = tf.grad((t: tf.Tensor) => variant.generatorLoss(critic(tf.mul(t, tf.ones([16, 1])))))(theta);
+      expect(pull.dataSync()[0]).toBeCloseTo(-target, 4);
+      tf.dispose([slope, real, fake, theta, pull]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -45,6 +45,13 @@ export interface CreateGanOptions {
   /** Override the variant's discriminator steps per generator step. */
   discriminatorSteps?: number;
   /**
+   * Each critic step after the first trains on a fresh real batch drawn through the Trainer's
+   * `context.nextBatch` (default true, as in Gulrajani et al.'s and most reference WGAN-GP code);
+   * false reuses the step's batch for every critic step. Without `nextBatch` (a hand-called
+   * `trainStep`) the step's batch is reused.
+   */
+  freshRealBatches?: boolean;
+  /**
    * Unrolled GAN (Metz et al. 2016). MLP discriminators only (see {@link functionalMlp}). Without
    * `learningRate` the unrolled steps use the discriminator optimizer's learning rate of the current
    * step (so they follow `learningRateSchedules.discriminator`).
@@ -116,7 +123,8 @@ function crossEntropy(classLogits: tf.Tensor, ids: tf.Tensor): tf.Scalar {
 /**
  * Composes a GAN step from a variant and strategies into a {@link TrainableModel}
  * for the core Trainer. Each `trainStep` runs `discriminatorSteps` critic updates
- * (fresh latents each, the same real batch), then one generator update, and
+ * (fresh latents each; fresh real batches from `context.nextBatch`, see
+ * {@link CreateGanOptions.freshRealBatches}), then one generator update on the step's batch, and
  * returns `loss/discriminator`, `loss/generator`, each regularizer's value under
  * its name (e.g. `penalty/gradient`), `loss/auxiliary` (AC-GAN),
  * `noise/std` (instance noise) and the learning rates `lr/generator`, `lr/discriminator`.
@@ -136,6 +144,8 @@ export function createGan(options: CreateGanOptions): Gan {
   const latentDistribution = expectOneOf(options.latentDistribution ?? 'normal', 'latentDistribution', ['normal', 'uniform'] as const);
   const discriminatorSteps = expectInteger(options.discriminatorSteps ?? variant.discriminatorSteps, 'discriminatorSteps', 1);
   const packing = expectInteger(options.packing ?? 1, 'packing', 1);
+  const freshRealBatches = options.freshRealBatches ?? true;
+  if (typeof freshRealBatches !== 'boolean') throw new ArgumentError('freshRealBatches', 'a boolean', freshRealBatches);
   const weightClip = options.weightClip != null ? expectNumber(options.weightClip, 'weightClip', 0, Infinity, true) : variant.weightClip;
   const labelSmoothing = options.labelSmoothing != null ? expectNumber(options.labelSmoothing, 'labelSmoothing', 0, 1) : null;
   if (labelSmoothing !== null && variant.lossName !== 'minimax' && variant.lossName !== 'nonSaturating') {
@@ -322,7 +332,17 @@ export function createGan(options: CreateGanOptions): Gan {
       const ids = labelsOf(batch);
       const noiseStd = options.instanceNoise ? instanceNoiseStd(step, options.instanceNoise) : 0;
       let dMetrics: StepMetrics = {};
-      for (let i = 0; i < discriminatorSteps; i++) dMetrics = discriminatorStep(batch.x, ids, rng, step, noiseStd);
+      for (let i = 0; i < discriminatorSteps; i++) {
+        if (i === 0 || !freshRealBatches || !context.nextBatch) {
+          dMetrics = discriminatorStep(batch.x, ids, rng, step, noiseStd);
+          continue;
+        }
+        // The Trainer disposes batches drawn through nextBatch.
+        const extra = context.nextBatch();
+        if (!extra || !(extra.x instanceof tf.Tensor)) throw new ArgumentError('context.nextBatch().x', 'a tensor', extra?.x);
+        if (extra.x.shape[0] % packing !== 0) throw new ShapeError('context.nextBatch().x', `a batch size divisible by packing ${packing}`, extra.x.shape[0]);
+        dMetrics = discriminatorStep(extra.x, labelsOf(extra), rng, step, noiseStd);
+      }
       const gMetrics = generatorStep(size, batch.x, ids, rng, noiseStd);
       if (ema) ema.update();
       const metrics: StepMetrics = { ...dMetrics, ...gMetrics };
@@ -356,6 +376,7 @@ export function createGan(options: CreateGanOptions): Gan {
         latentDim,
         latentDistribution,
         discriminatorSteps,
+        freshRealBatches,
         packing,
         unrolled: unroll ? { steps: unroll.steps, learningRate: unroll.learningRate, optimizer: unroll.optimizer, secondOrder: unroll.secondOrder } : null,
         ema: options.ema ? { decay: options.ema.decay } : null,
