@@ -8,7 +8,7 @@
  *   M="node --import tsx --import ./scripts/esm-dir-imports.mjs scripts/mixtures.ts"
  *   TSX_TSCONFIG_PATH=scripts/tsconfig.json $M run --out rows.jsonl --steps 3000 --seeds 1,2,3,4,5 \
  *     --datasets ring,grid --strategies all [--eval-every 500] [--hidden 64] [--lr 1e-3] \
- *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--gp-target 1] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
+ *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--gp-target 1] [--d-input-scale 0.25] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
  *   ... $M table --in rows.jsonl [--tag name] [--at 500,1000] [--out table.md]   (mean ± sd over seeds per dataset x strategy;
  *       --at: modes covered at those steps too, from the --eval-every curves)
  *   ... $M plot --in samples.jsonl [--tag name] --out scatter.png   (one seed per strategy over the true modes)
@@ -59,6 +59,9 @@ const minibatchMean = flags.has('minibatch-mean');
 // --gp-target 0: wganGp with the zero-centred penalty (a generator on the data is then a fixed point).
 const gpTarget = Number(flag('gp-target', '1'));
 if (!(gpTarget >= 0)) throw new Error(`--gp-target: expected a number >= 0, got "${flags.get('gp-target')}"`);
+// --d-input-scale: the x/4 of the unrolled-arch D (spectral norm bounds D's Lipschitz constant by it).
+const inputScale = Number(flag('d-input-scale', '0.25'));
+if (!(inputScale > 0)) throw new Error(`--d-input-scale: expected a number > 0, got "${flags.get('d-input-scale')}"`);
 const arch = flag('arch', 'small');
 if (arch !== 'small' && arch !== 'unrolled') throw new Error(`--arch: expected small or unrolled, got "${arch}"`);
 // --arch unrolled: the unrolled-GAN paper's MLPs take a 256-D latent; the small nets a 2-D one.
@@ -153,7 +156,7 @@ function unrolledArchDiscriminator(seed: number, options: { inputDim?: number; s
   const wrap = (layer: tfl.layers.Layer) => (options.sn ? spectralNorm(layer) : layer);
   const model = withSeededRandom(new Rng(seed).fork('D'), () => {
     const layers: tfl.layers.Layer[] = [
-      tfl.layers.rescaling({ inputShape: [options.inputDim ?? 2], scale: 0.25 }),
+      tfl.layers.rescaling({ inputShape: [options.inputDim ?? 2], scale: inputScale }),
       wrap(tfl.layers.dense({ units: 128, activation: 'relu' })),
     ];
     if (options.minibatch) {
@@ -329,7 +332,7 @@ async function run(): Promise<void> {
           within10Std: loose.highQualityFraction,
           seconds: (Date.now() - started) / 1000,
           cpuSeconds: (used.user + used.system) / 1e6,
-          settings: { arch, latentDim, ...(arch === 'small' ? { hidden } : {}), lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std, ...(strategy === 'wganGp' ? { freshRealBatches: true, gpTarget } : {}) },
+          settings: { arch, latentDim, ...(arch === 'small' ? { hidden } : {}), lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std, ...(arch === 'unrolled' && inputScale !== 0.25 ? { inputScale } : {}), ...(strategy === 'wganGp' ? { freshRealBatches: true, gpTarget } : {}) },
           curve,
         };
         appendFileSync(out, JSON.stringify(row) + '\n');
@@ -370,7 +373,11 @@ function table(rows: Row[], atSteps: number[] = []): string {
       const rs = rows.filter((r) => r.tag === tag && r.dataset === dataset && r.strategy === strategy).sort((a, b) => a.seed - b.seed);
       if (rs.length === 0) continue;
       const kl = rs.map((r) => r.reverseKl).filter(Number.isFinite);
-      const label = strategy === 'unrolled' ? `unrolled${rs[0].settings.unrolledSteps}${rs[0].settings.secondOrder ? '' : ' (1st order)'}` : strategy;
+      const settings = rs[0].settings;
+      let label = strategy === 'unrolled' ? `unrolled${settings.unrolledSteps}${settings.secondOrder ? '' : ' (1st order)'}` : strategy;
+      // Rows made with a non-default setting say so (older rows lack these keys).
+      if (strategy === 'wganGp' && settings.gpTarget !== undefined && settings.gpTarget !== 1) label += ` (GP target ${settings.gpTarget})`;
+      if (settings.inputScale !== undefined) label += ` (D input x${settings.inputScale})`;
       lines.push(
         `| ${tag} | ${dataset} | ${label} | ${rs.length} | ${[...new Set(rs.map((r) => r.steps))].join('/')} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'}${kl.length < rs.length ? ` (${rs.length - kl.length} inf)` : ''} | ${mean(rs.map((r) => r.modesWithin10Std)).toFixed(1)} | ${(100 * mean(rs.map((r) => r.within10Std))).toFixed(1)} | ${atSteps.map((step) => `${modesAt(rs, step)} | `).join('')}${mean(rs.map((r) => r.cpuSeconds)).toFixed(0)} |`,
       );

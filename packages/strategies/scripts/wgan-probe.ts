@@ -10,6 +10,7 @@
  *
  * Flags: --impl gan|hand, --steps, --every (log period), --seed, --hidden (width), --depth (hidden
  * layers of each net), --latent, --batch, --lr, --beta1, --beta2, --lambda (penalty weight),
+ * --gp-target (1: WGAN-GP; 0: zero-centred),
  * --critic-steps, --radius, --std (ring), --fresh true|false (gan: a fresh real batch per critic
  * step, as the hand loop always does), --out rows.jsonl (one JSON line per log).
  */
@@ -44,6 +45,7 @@ const lr = num('lr', 1e-4);
 const beta1 = num('beta1', 0.5);
 const beta2 = num('beta2', 0.9);
 const lambda = num('lambda', 10);
+const gpTarget = num('gp-target', 1);
 const criticSteps = num('critic-steps', 5);
 const fresh = flag('fresh', 'true') !== 'false';
 const mixture = ringOfGaussians({ radius: num('radius', 1), std: num('std', 0.01) });
@@ -108,7 +110,7 @@ function probe(G: tfl.LayersModel, D: tfl.LayersModel, step: number, logged: Rec
     cosTowardsNearestMode: cosSum / n,
   };
   console.log(JSON.stringify(row, (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) / 1e4 : v)));
-  if (out) appendFileSync(out, JSON.stringify({ ...row, settings: { ...(impl === 'gan' ? { freshRealBatches: fresh } : {}), seed, hidden, depth, latentDim, batchSize, lr, beta1, beta2, lambda, criticSteps, radius, std: mixture.std } }) + '\n');
+  if (out) appendFileSync(out, JSON.stringify({ ...row, settings: { ...(impl === 'gan' ? { freshRealBatches: fresh } : {}), seed, hidden, depth, latentDim, batchSize, lr, beta1, beta2, lambda, gpTarget, criticSteps, radius, std: mixture.std } }) + '\n');
 }
 
 async function main(): Promise<void> {
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
       generator: G,
       discriminator: D,
       latentDim,
-      variant: wganGp({ penaltyWeight: lambda, criticSteps }),
+      variant: wganGp({ penaltyWeight: lambda, criticSteps, penaltyTarget: gpTarget }),
       freshRealBatches: fresh,
       optimizers: { generator: { kind: 'adam', learningRate: lr, beta1, beta2 }, discriminator: { kind: 'adam', learningRate: lr, beta1, beta2 } },
     });
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
           const xHat = tf.add(tf.mul(alpha, real), tf.mul(tf.sub(1, alpha), fake));
           const g = tf.grad((x: tf.Tensor) => tf.sum(critic(x)))(xHat);
           const norms = tf.sqrt(tf.add(tf.sum(tf.square(g), 1), 1e-12));
-          const gp = tf.mean(tf.square(tf.sub(norms, 1)));
+          const gp = tf.mean(tf.square(tf.sub(norms, gpTarget)));
           w = distance.dataSync()[0];
           p = gp.dataSync()[0];
           return tf.add(tf.neg(distance), tf.mul(lambda, gp)) as tf.Scalar;
