@@ -296,7 +296,7 @@ describe('with the core Trainer', () => {
 });
 
 describe('checkpoints', () => {
-  it('a run resumed from a checkpoint ends exactly like an uninterrupted one (SN vectors, EMA, optimizer slots)', async () => {
+  it('a run resumed from a checkpoint ends exactly like an uninterrupted one (SN vectors, EMA, optimizer slots, extra critic batches)', async () => {
     const data = () => {
       let cursor = 0;
       const iterator: BatchIterator = {
@@ -319,6 +319,8 @@ describe('checkpoints', () => {
         latentDim: 2,
         variant: snganHinge(),
         ema: { decay: 0.9 },
+        // Two critic steps: the second draws a fresh batch, so the data position must resume too.
+        discriminatorSteps: 2,
       });
     const values = (gan: ReturnType<typeof build>) => gan.stateVariables().map((v) => Array.from(v.read().dataSync()));
     const reference = build(50);
