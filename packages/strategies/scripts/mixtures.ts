@@ -8,7 +8,7 @@
  *   M="node --import tsx --import ./scripts/esm-dir-imports.mjs scripts/mixtures.ts"
  *   TSX_TSCONFIG_PATH=scripts/tsconfig.json $M run --out rows.jsonl --steps 3000 --seeds 1,2,3,4,5 \
  *     --datasets ring,grid --strategies all [--eval-every 500] [--hidden 64] [--lr 1e-3] \
- *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--gp-target 1] [--d-input-scale 0.25] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
+ *     [--arch small|unrolled] [--latent 256] [--unrolled-steps 5] [--first-order] [--steps-for unrolled=1500] [--decay] [--minibatch-mean] [--gp-target 1] [--d-input-scale 0.25] [--sn-zero-gp 0] [--batch 100] [--ring-std 0.01] [--tag name] [--samples s.jsonl]
  *   ... $M table --in rows.jsonl [--tag name] [--at 500,1000] [--out table.md]   (mean ± sd over seeds per dataset x strategy;
  *       --at: modes covered at those steps too, from the --eval-every curves)
  *   ... $M plot --in samples.jsonl [--tag name] --out scatter.png   (one seed per strategy over the true modes)
@@ -38,7 +38,7 @@ import { gridOfGaussians, ringOfGaussians, type Mixture2D } from '@tfgen/dataset
 import { modeCoverage } from '@tfgen/metrics';
 import { hinge } from '@tfgen/losses';
 import { orthogonalMatrix } from '@tfgen/architectures';
-import { createGan, linearDecay, MinibatchDiscrimination, spectralNorm, vanillaGan, wganGp, type CreateGanOptions } from '@tfgen/strategies';
+import { createGan, gradientPenaltyRegularizer, linearDecay, MinibatchDiscrimination, spectralNorm, vanillaGan, wganGp, type CreateGanOptions } from '@tfgen/strategies';
 
 const [command, ...rest] = process.argv.slice(2);
 const flags = new Map<string, string>();
@@ -62,6 +62,9 @@ if (!(gpTarget >= 0)) throw new Error(`--gp-target: expected a number >= 0, got 
 // --d-input-scale: the x/4 of the unrolled-arch D (spectral norm bounds D's Lipschitz constant by it).
 const inputScale = Number(flag('d-input-scale', '0.25'));
 if (!(inputScale > 0)) throw new Error(`--d-input-scale: expected a number > 0, got "${flags.get('d-input-scale')}"`);
+// --sn-zero-gp w: snHinge plus a zero-centred gradient penalty of weight w (a restoring force at the data).
+const snZeroGp = Number(flag('sn-zero-gp', '0'));
+if (!(snZeroGp >= 0)) throw new Error(`--sn-zero-gp: expected a weight >= 0, got "${flags.get('sn-zero-gp')}"`);
 const arch = flag('arch', 'small');
 if (arch !== 'small' && arch !== 'unrolled') throw new Error(`--arch: expected small or unrolled, got "${arch}"`);
 // --arch unrolled: the unrolled-GAN paper's MLPs take a 256-D latent; the small nets a 2-D one.
@@ -188,7 +191,7 @@ const strategies: Record<string, Build> = {
   snHinge: (seed) => ({
     generator: generator(seed),
     discriminator: discriminator(seed, { sn: true }),
-    variant: { name: 'sn-hinge', loss: hinge },
+    variant: { name: 'sn-hinge', loss: hinge, regularizers: snZeroGp > 0 ? [gradientPenaltyRegularizer({ weight: snZeroGp, target: 0 })] : [] },
     optimizers: { generator: adam(lr, 0.9), discriminator: adam(lr, 0.9) },
   }),
   ttur: (seed) => ({ generator: generator(seed), discriminator: discriminator(seed), variant: vanillaGan(), optimizers: { generator: adam(lr / 4), discriminator: adam(lr) } }),
@@ -332,7 +335,7 @@ async function run(): Promise<void> {
           within10Std: loose.highQualityFraction,
           seconds: (Date.now() - started) / 1000,
           cpuSeconds: (used.user + used.system) / 1e6,
-          settings: { arch, latentDim, ...(arch === 'small' ? { hidden } : {}), lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std, ...(arch === 'unrolled' && inputScale !== 0.25 ? { inputScale } : {}), ...(strategy === 'wganGp' ? { freshRealBatches: true, gpTarget } : {}) },
+          settings: { arch, latentDim, ...(arch === 'small' ? { hidden } : {}), lr, decay, batchSize, ...(strategy === 'minibatchDisc' && minibatchMean ? { minibatchMean } : {}), backend: tf.getBackend(), ...(strategy === 'unrolled' ? { unrolledSteps, secondOrder } : {}), ringStd: all.ring.std, ...(arch === 'unrolled' && inputScale !== 0.25 ? { inputScale } : {}), ...(strategy === 'wganGp' ? { freshRealBatches: true, gpTarget } : {}), ...(strategy === 'snHinge' && snZeroGp > 0 ? { snZeroGp } : {}) },
           curve,
         };
         appendFileSync(out, JSON.stringify(row) + '\n');
@@ -378,6 +381,7 @@ function table(rows: Row[], atSteps: number[] = []): string {
       // Rows made with a non-default setting say so (older rows lack these keys).
       if (strategy === 'wganGp' && settings.gpTarget !== undefined && settings.gpTarget !== 1) label += ` (GP target ${settings.gpTarget})`;
       if (settings.inputScale !== undefined) label += ` (D input x${settings.inputScale})`;
+      if (settings.snZeroGp !== undefined) label += ` + zero-centred GP ${settings.snZeroGp}`;
       lines.push(
         `| ${tag} | ${dataset} | ${label} | ${rs.length} | ${[...new Set(rs.map((r) => r.steps))].join('/')} | ${mean(rs.map((r) => r.modes)).toFixed(1)} ± ${std(rs.map((r) => r.modes)).toFixed(1)} | ${rs.map((r) => r.modes).join(', ')} | ${(100 * mean(rs.map((r) => r.highQuality))).toFixed(1)} | ${kl.length ? mean(kl).toFixed(3) : 'n/a'}${kl.length < rs.length ? ` (${rs.length - kl.length} inf)` : ''} | ${mean(rs.map((r) => r.modesWithin10Std)).toFixed(1)} | ${(100 * mean(rs.map((r) => r.within10Std))).toFixed(1)} | ${atSteps.map((step) => `${modesAt(rs, step)} | `).join('')}${mean(rs.map((r) => r.cpuSeconds)).toFixed(0)} |`,
       );
