@@ -133,6 +133,8 @@ export const trainConfigSchema = z
     spectralNorm: boolean.default(false),
     /** WGAN-GP gradient penalty weight (0: off). */
     gradientPenalty: numeric(z.number().min(0)).default(0),
+    /** The gradient norm the penalty pulls towards: 1 (WGAN-GP) or 0 (zero-centred; settles on point-like modes). */
+    gradientPenaltyTarget: numeric(z.number().min(0)).default(1),
     /** Discriminator updates per generator update (default per model: 1; 5 for sngan-resnet and cgan-projection). */
     discriminatorSteps: integer(1).optional(),
     /** Unrolled GAN steps (0: off; MLP discriminators only). */
@@ -318,7 +320,7 @@ export function describeConfig(config: TrainConfig): string {
   const parts = [`${config.model} on ${config.dataset}`];
   if (GAN_MODELS.includes(config.model)) parts.push(config.variant ? `${config.variant} variant` : `${config.loss} loss`);
   if (config.spectralNorm) parts.push('spectral norm');
-  if (config.gradientPenalty > 0) parts.push(`gradient penalty ${config.gradientPenalty}`);
+  if (config.gradientPenalty > 0) parts.push(`gradient penalty ${config.gradientPenalty}${config.gradientPenaltyTarget !== 1 ? ` (target ${config.gradientPenaltyTarget})` : ''}`);
   if (config.ttur) parts.push(`TTUR ${config.ttur.join('/')}`);
   if (config.unrolledSteps > 0) parts.push(`unrolled ${config.unrolledSteps}`);
   if (config.packing > 1) parts.push(`packing ${config.packing}`);

@@ -48,6 +48,7 @@ function trainCommand(program: Command, state: ProgramState): void {
     .option('--ttur <g,d>', 'two time-scale update rule: generator,discriminator learning rates, e.g. 1e-4,4e-4')
     .option('--spectral-norm', 'spectral normalization of the discriminator')
     .option('--gradient-penalty <weight>', 'WGAN-GP gradient penalty weight, e.g. 10 (default 0: off)')
+    .option('--gradient-penalty-target <norm>', 'gradient norm the penalty pulls towards: 1 (WGAN-GP, default) or 0 (zero-centred: converges on point-like modes such as the ring)')
     .option('--discriminator-steps <n>', 'discriminator updates per generator update (default 1; 5 for sngan-resnet and cgan-projection)')
     .option('--unrolled-steps <n>', 'unrolled GAN: steps of look-ahead for the generator (mlp-gan; default 0)')
     .option('--packing <n>', 'PacGAN: samples the discriminator sees at once (mlp-gan; default 1)')

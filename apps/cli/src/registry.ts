@@ -192,6 +192,7 @@ export function ganVariantFor(config: TrainConfig): GanVariant {
     const recipe = MODEL_RECIPES[config.model];
     if (config.loss !== recipe.loss) unsupported(config, 'loss', 'runs without --variant');
     if (config.gradientPenalty > 0) unsupported(config, 'gradientPenalty', 'runs without --variant');
+    if (config.gradientPenaltyTarget !== 1) unsupported(config, 'gradientPenaltyTarget', 'runs without --variant');
     if (config.discriminatorSteps !== recipe.discriminatorSteps) unsupported(config, 'discriminatorSteps', 'runs without --variant');
     const preset = getGanVariant(config.variant);
     // --ttur still sets the two learning rates, keeping the preset's Adam betas.
@@ -204,10 +205,11 @@ export function ganVariantFor(config: TrainConfig): GanVariant {
       },
     };
   }
+  if (config.gradientPenalty === 0 && config.gradientPenaltyTarget !== 1) unsupported(config, 'gradientPenaltyTarget', 'runs with --gradient-penalty > 0');
   return {
     name: config.loss,
     loss: getGanLoss(LOSS_KEYS[config.loss]),
-    regularizers: config.gradientPenalty > 0 ? [gradientPenaltyRegularizer({ weight: config.gradientPenalty })] : [],
+    regularizers: config.gradientPenalty > 0 ? [gradientPenaltyRegularizer({ weight: config.gradientPenalty, target: config.gradientPenaltyTarget })] : [],
     discriminatorSteps: config.discriminatorSteps,
     optimizers: { generator: optimizer(generatorRate), discriminator: optimizer(discriminatorRate) },
   };
@@ -220,6 +222,7 @@ function unsupported(config: TrainConfig, field: keyof TrainConfig, models: stri
 /** Explicit models have no discriminator: the GAN strategy flags are errors there. */
 function rejectGanFlags(config: TrainConfig): void {
   for (const field of ['unrolledSteps', 'gradientPenalty', 'spectralNorm', 'emaDecay', 'variant', 'ttur'] as const) if (config[field]) unsupported(config, field, 'GAN models');
+  if (config.gradientPenaltyTarget !== 1) unsupported(config, 'gradientPenaltyTarget', 'GAN models');
   if (config.packing > 1) unsupported(config, 'packing', 'GAN models');
   if (config.architecture !== 'default') unsupported(config, 'architecture', 'mlp-gan');
 }
