@@ -164,6 +164,12 @@ describe('createGan', () => {
     expect(() =>
       createGan({ generator: mlp(2, [8], 2), discriminator: mlp(2, [8], 1), latentDim: 2, variant: vanillaGan(), freshRealBatches: 'yes' as unknown as boolean }),
     ).toThrow(/freshRealBatches/);
+    // A bad extra batch is named as such.
+    const gan = createGan({ generator: mlp(2, [8], 2), discriminator: mlp(2, [8], 1), latentDim: 2, variant: vanillaGan(), discriminatorSteps: 2 });
+    const x = points(8, 43);
+    expect(() => gan.trainStep({ x }, { ...context(0), nextBatch: () => ({ x: null as unknown as tf.Tensor }) })).toThrow(/context\.nextBatch\(\)\.x: expected a tensor/);
+    x.dispose();
+    gan.dispose();
   });
 
   it('PacGAN packing, label smoothing, instance noise, EMA, minibatch discrimination', () => {

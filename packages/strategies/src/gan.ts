@@ -307,6 +307,12 @@ export function createGan(options: CreateGanOptions): Gan {
     return readMetrics(names, kept);
   }
 
+  function expectBatch(batch: Batch, name: string): Batch {
+    if (!batch || !(batch.x instanceof tf.Tensor)) throw new ArgumentError(`${name}.x`, 'a tensor', batch?.x);
+    if (batch.x.shape[0] % packing !== 0) throw new ShapeError(`${name}.x`, `a batch size divisible by packing ${packing}`, batch.x.shape[0]);
+    return batch;
+  }
+
   function labelsOf(batch: Batch): Int32Array | null {
     if (!options.conditional) return null;
     if (!batch.y) throw new ArgumentError('batch.y', 'class labels for a conditional GAN', batch.y);
@@ -323,25 +329,18 @@ export function createGan(options: CreateGanOptions): Gan {
     variant,
     ema,
     trainStep(batch: Batch, context: StepContext): StepMetrics {
-      if (!batch || !(batch.x instanceof tf.Tensor)) throw new ArgumentError('batch.x', 'a tensor', batch?.x);
+      expectBatch(batch, 'batch');
       const { step, rng } = context;
       const size = batch.x.shape[0];
-      if (size % packing !== 0) throw new ShapeError('batch.x', `a batch size divisible by packing ${packing}`, size);
       if (schedules.generator) setLearningRate(generatorOptimizer, schedules.generator(step));
       if (schedules.discriminator) setLearningRate(discriminatorOptimizer, schedules.discriminator(step));
       const ids = labelsOf(batch);
       const noiseStd = options.instanceNoise ? instanceNoiseStd(step, options.instanceNoise) : 0;
       let dMetrics: StepMetrics = {};
       for (let i = 0; i < discriminatorSteps; i++) {
-        if (i === 0 || !freshRealBatches || !context.nextBatch) {
-          dMetrics = discriminatorStep(batch.x, ids, rng, step, noiseStd);
-          continue;
-        }
         // The Trainer disposes batches drawn through nextBatch.
-        const extra = context.nextBatch();
-        if (!extra || !(extra.x instanceof tf.Tensor)) throw new ArgumentError('context.nextBatch().x', 'a tensor', extra?.x);
-        if (extra.x.shape[0] % packing !== 0) throw new ShapeError('context.nextBatch().x', `a batch size divisible by packing ${packing}`, extra.x.shape[0]);
-        dMetrics = discriminatorStep(extra.x, labelsOf(extra), rng, step, noiseStd);
+        const real = i === 0 || !freshRealBatches || !context.nextBatch ? batch : expectBatch(context.nextBatch(), 'context.nextBatch()');
+        dMetrics = discriminatorStep(real.x, real === batch ? ids : labelsOf(real), rng, step, noiseStd);
       }
       const gMetrics = generatorStep(size, batch.x, ids, rng, noiseStd);
       if (ema) ema.update();
